@@ -1,0 +1,185 @@
+"""The one database connection: a peewee proxy, the base model, and the function that opens a file or URL."""
+
+import os
+import sqlite3
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlparse
+
+import peewee as pw
+from playhouse.db_url import connect as connect_url
+
+from models.errors import (
+    DatabaseDamaged,
+    DatabaseMissing,
+    DatabaseProblem,
+    DatabaseReadOnly,
+    NotADatabase,
+)
+
+db = pw.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": 2,  # FULL: a record acknowledged at the counter survives a power cut
+    "busy_timeout": 15000,
+}
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp: every stored time is UTC, converted to local time only for display."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class Record(BaseModel):
+    """A business record that can travel from a village post to the town hall without renumbering.
+
+    `post` is the code of the post that created it; `deleted_at` marks a soft delete.
+    """
+
+    uid = pw.UUIDField(unique=True, default=uuid.uuid4)
+    post = pw.CharField(max_length=8, index=True)
+    created_by = pw.CharField(max_length=64)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow, index=True)
+    deleted_at = pw.DateTimeField(null=True)
+    deleted_by = pw.CharField(max_length=64, null=True)
+
+    def save(self, *args, **kwargs):
+        if self._pk is not None and not kwargs.get("force_insert"):
+            self.updated_at = utcnow()
+        return super().save(*args, **kwargs)
+
+    def mark_deleted(self, username: str) -> None:
+        """Soft delete: the row stays (and travels to the town hall) but is hidden everywhere."""
+        self.deleted_at = utcnow()
+        self.deleted_by = username
+        self.save()
+
+    @classmethod
+    def live(cls, *fields):
+        """Records not soft-deleted."""
+        return cls.select(*fields).where(cls.deleted_at.is_null())
+
+
+def is_url(target: str) -> bool:
+    return "://" in str(target)
+
+
+def sqlite_path(target) -> Path | None:
+    """The file behind a path or a sqlite:/// URL; None for a server database."""
+    text = str(target)
+    if not is_url(text):
+        return Path(text).expanduser()
+    parsed = urlparse(text)
+    if parsed.scheme != "sqlite":
+        return None
+    return Path(parsed.path if not parsed.netloc else parsed.netloc + parsed.path)
+
+
+def describe(target) -> str:
+    path = sqlite_path(target)
+    return str(path) if path is not None else str(target)
+
+
+def check_sqlite_file(path: Path, must_exist: bool = True, writable: bool = True) -> None:
+    """Refuse clearly, before SQLite touches it, a file that is missing, not a database, or unwritable."""
+    if not path.exists():
+        if must_exist:
+            raise DatabaseMissing(f"数据库文件不存在：{path}")
+        parent = path.parent
+        if not parent.exists():
+            try:
+                parent.mkdir(parents=True)
+            except OSError as exc:
+                raise DatabaseReadOnly(f"无法创建数据文件夹 {parent}：{exc.strerror}") from exc
+        if not os.access(parent, os.W_OK):
+            raise DatabaseReadOnly(f"文件夹 {parent} 是只读的，无法在此创建数据库。")
+        return
+    if path.is_dir():
+        raise NotADatabase(f"{path} 是一个文件夹，不是数据库文件。")
+    with open(path, "rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise NotADatabase(f"{path} 不是 TownDesk 数据库文件（文件格式不符）。")
+    if writable and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        raise DatabaseReadOnly(f"数据库 {path} 所在位置是只读的，TownDesk 需要能写入该文件及其文件夹。")
+
+
+def translate_sqlite_error(exc: Exception, where: str) -> DatabaseProblem:
+    text = str(exc).lower()
+    if "not a database" in text or "file is encrypted" in text:
+        return NotADatabase(f"{where} 不是 TownDesk 数据库文件。")
+    if "malformed" in text or "corrupt" in text:
+        return DatabaseDamaged(f"数据库 {where} 已损坏（{exc}）。")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return DatabaseReadOnly(f"无法写入数据库 {where}：位置只读或无权限。")
+    if "locked" in text or "busy" in text:
+        return DatabaseProblem(f"数据库 {where} 正被其他程序占用，请稍后再试。")
+    return DatabaseProblem(f"无法打开数据库 {where}：{exc}")
+
+
+def quick_check(connection_execute, where: str) -> None:
+    """PRAGMA quick_check: raise DatabaseDamaged naming the first problems."""
+    try:
+        rows = [r[0] for r in connection_execute("PRAGMA quick_check").fetchall()]
+    except (pw.DatabaseError, sqlite3.DatabaseError) as exc:
+        raise translate_sqlite_error(exc, where) from exc
+    if rows != ["ok"]:
+        raise DatabaseDamaged(f"数据库 {where} 完整性检查未通过：{'；'.join(rows[:3])}")
+
+
+def open_database(target, create: bool = False) -> pw.Database:
+    """Open a path or URL, apply the pragmas, run quick_check, and bind it to the proxy.
+
+    Never creates a file unless `create` is set; never overwrites one.
+    """
+    close_database()
+    path = sqlite_path(target)
+    if path is not None:
+        check_sqlite_file(path, must_exist=not create)
+        database = pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+        where = str(path)
+    else:
+        database = connect_url(str(target))
+        where = str(target)
+    try:
+        database.connect()
+        if path is not None:
+            quick_check(database.execute_sql, where)
+    except DatabaseProblem:
+        database.close()
+        raise
+    except (pw.DatabaseError, pw.OperationalError, sqlite3.DatabaseError) as exc:
+        database.close()
+        raise translate_sqlite_error(exc, where) from exc
+    db.initialize(database)
+    return database
+
+
+def close_database() -> None:
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()
+
+
+def current_path() -> Path | None:
+    """The open SQLite file, or None (server database or nothing open)."""
+    if isinstance(db.obj, pw.SqliteDatabase):
+        return Path(db.obj.database)
+    return None
+

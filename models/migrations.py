@@ -1,0 +1,97 @@
+"""数据结构升级: numbered schema steps, each in its own transaction, with a backup before the first.
+
+A step must be re-runnable (CREATE … IF NOT EXISTS, add a column only when missing): a fresh
+database gets today's tables from step 1, an old one reaches the same shape step by step, and
+tests/test_migrations.py checks that both end identical. Never edit a released step; add one.
+"""
+
+import peewee as pw
+
+from models import __version__
+from models.db import BaseModel, current_path, db, utcnow
+from models.errors import DatabaseTooNew
+
+
+class SchemaVersion(BaseModel):
+    """One applied migration step (the highest is the database's schema version)."""
+
+    version = pw.IntegerField(unique=True)
+    applied_at = pw.DateTimeField(default=utcnow)
+    app_version = pw.CharField(max_length=32)
+
+    class Meta:
+        table_name = "schema_version"
+
+
+def _tables():
+    from models.accounts import User
+    from models.audit import AuditEntry
+    from models.numbering import Counter
+    from models.people import Organisation, Person
+    from models.settings import Setting
+
+    return [Setting, Counter, User, AuditEntry, Person, Organisation]
+
+
+def step_1_initial() -> None:
+    from models.audit import APPEND_ONLY_TRIGGERS
+    from models.people import ORGANISATION_CODE_INDEX, PERSON_ID_INDEX
+
+    db.create_tables(_tables(), safe=True)
+    db.execute_sql(PERSON_ID_INDEX)
+    db.execute_sql(ORGANISATION_CODE_INDEX)
+    if isinstance(db.obj, pw.SqliteDatabase):
+        # PostgreSQL gets its own trigger functions with the server back end (issue 7).
+        for sql in APPEND_ONLY_TRIGGERS:
+            db.execute_sql(sql)
+
+
+STEPS = {
+    1: ("建立初始数据表：设置、编号、用户、操作日志、人员库", step_1_initial),
+}
+LATEST = max(STEPS)
+
+
+def current_version() -> int:
+    if not db.table_exists("schema_version"):
+        return 0
+    return SchemaVersion.select(pw.fn.MAX(SchemaVersion.version)).scalar() or 0
+
+
+def supported_version(latest: int = LATEST) -> int:
+    """The open database's schema version; DatabaseTooNew if a newer TownDesk wrote it."""
+    version = current_version()
+    if version > latest:
+        raise DatabaseTooNew(
+            f"此数据库由更新版本的 TownDesk 写入（数据结构第{version}版，本程序只支持到第{latest}版）。"
+            "请安装新版 TownDesk 后再打开；文件未作任何改动。")
+    return version
+
+
+def migrate(steps: dict | None = None, backup: bool = True) -> list[int]:
+    """Bring the open database to the latest schema. Returns the step numbers applied.
+
+    A database written by a newer TownDesk is refused untouched. Before the first step on a
+    database that already holds data, the file is copied to the backups folder.
+    """
+    from models import audit, backup as backups
+
+    steps = STEPS if steps is None else steps
+    latest = max(steps)
+    version = supported_version(latest)
+    if version == latest:
+        return []
+    path = current_path()
+    if backup and version > 0 and path is not None:
+        backups.automatic_backup(path, label=f"before-upgrade-v{version}-to-v{latest}-")
+    applied = []
+    for number in range(version + 1, latest + 1):
+        title, step = steps[number]
+        with db.atomic():
+            db.create_tables([SchemaVersion], safe=True)
+            step()
+            SchemaVersion.create(version=number, app_version=__version__)
+            if version > 0:
+                audit.log("system", "migrate", f"数据结构升级到第{number}版：{title}")
+        applied.append(number)
+    return applied

@@ -1,0 +1,36 @@
+"""Where TownDesk keeps its files: the user's data folder, backups, logs, and the bundled resources."""
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "TownDesk"
+DB_FILENAME = "towndesk.db"
+
+
+def data_dir() -> Path:
+    """The user's data folder (created on demand). TOWNDESK_DATA_DIR overrides it, e.g. for tests."""
+    override = os.environ.get("TOWNDESK_DATA_DIR")
+    folder = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return folder
+
+
+def default_db_path() -> Path:
+    return data_dir() / DB_FILENAME
+
+
+def log_dir() -> Path:
+    return data_dir() / "logs"
+
+
+def backups_dir(db_path: Path) -> Path:
+    """Backups live beside the database they protect, so a restore never has to search."""
+    return Path(db_path).resolve().parent / "backups"
+
+
+def resource_path(*parts: str) -> Path:
+    """A file under resources/, both in the source tree and in a PyInstaller bundle (sys._MEIPASS)."""
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    return base.joinpath("resources", *parts)

@@ -1,0 +1,44 @@
+"""Opening TownDesk's database and the first-run set-up (初始化)."""
+
+import peewee as pw
+
+from models import accounts, settings
+from models.db import db, open_database
+from models.errors import NotInitialised, ValidationError
+from models.migrations import migrate
+
+
+def open_app_database(target, create: bool = False) -> pw.Database:
+    """The one way the application opens its database: open, check, migrate."""
+    database = open_database(target, create=create)
+    try:
+        migrate()
+    except Exception:
+        database.close()
+        raise
+    return database
+
+
+def is_initialised() -> bool:
+    return bool(settings.post_code_or_blank()) and accounts.User.select().exists()
+
+
+def require_initialised(where: str) -> None:
+    if not is_initialised():
+        raise NotInitialised(f"数据库 {where} 尚未初始化（缺少站点设置或管理员账户）。请先运行 init 或启动程序完成向导。")
+
+
+def initialise(town: str, post_name: str, post_code: str, admin_username: str, admin_password: str,
+               district: str = "", hall_phone: str = "", admin_display_name: str = "") -> accounts.User:
+    """Store the town and post and create the first admin, all or nothing."""
+    if is_initialised():
+        raise ValidationError("数据库", "已经初始化过，不会覆盖已有的设置和账户。")
+    values = settings.clean({
+        "town_name": town, "district": district, "post_name": post_name,
+        "post_code": post_code, "hall_phone": hall_phone,
+    })
+    with db.atomic():
+        settings.write(values)
+        admin = accounts.create_first_admin(admin_username, admin_display_name or admin_username,
+                                            admin_password, post=values["post_code"])
+    return admin

@@ -1,0 +1,56 @@
+"""Shared fixtures: every test gets its own temporary database and data folder; Qt runs offscreen."""
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+from models import accounts, setup  # noqa: E402
+from models.db import close_database  # noqa: E402
+
+ADMIN_PASSWORD = "Admin2022x"
+USER_PASSWORD = "Staff2022x"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """The user's data folder, redirected so no test touches the real one."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("TOWNDESK_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "towndesk.db"
+
+
+@pytest.fixture
+def database(db_path):
+    """A fresh, migrated, not yet initialised database."""
+    setup.open_app_database(db_path, create=True)
+    yield db_path
+    close_database()
+
+
+@pytest.fixture
+def admin(database):
+    """The database after first-run set-up (打通镇, post DT00); returns the admin user."""
+    return setup.initialise("打通镇", "打通镇便民服务中心", "DT00", "admin", ADMIN_PASSWORD,
+                            district="綦江区", hall_phone="023-48612345", admin_display_name="王管理")
+
+
+@pytest.fixture
+def make_user(admin):
+    """make_user('window') → a user holding those roles, created by the admin."""
+    def make(*roles, username=None):
+        name = username or ("u_" + "_".join(roles))
+        return accounts.create_user(admin, name, "测试" + "".join(accounts.ROLES[r] for r in roles),
+                                    list(roles), USER_PASSWORD)
+    return make
