@@ -13,6 +13,7 @@ Errors print one line and exit 1; usage errors exit 2.
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
 from models import __version__
 
@@ -70,31 +71,43 @@ def cmd_init(args) -> int:
 
     target = resolve_target(args)
     password = read_password()
+    answers = dict(town=args.town, post_name=args.post, post_code=args.post_code, admin_username=args.admin,
+                   admin_password=password, district=args.district, hall_phone=args.hall_phone,
+                   admin_display_name=args.admin_name)
+    setup.clean_initial(**answers)
     path = sqlite_path(target)
-    fresh = path is None or not path.exists()
+    fresh = path is not None and not path.exists()
     setup.open_app_database(target, create=fresh)
     try:
-        admin = setup.initialise(args.town, args.post, args.post_code, args.admin, password,
-                                 district=args.district, hall_phone=args.hall_phone,
-                                 admin_display_name=args.admin_name)
-    finally:
+        admin = setup.initialise(**answers)
+    except BaseException:
         close_database()
+        if fresh:  # nothing half-written: a file this command created goes again
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        raise
+    close_database()
     print(f"已初始化 {describe(target)}：{args.town} {args.post}（{args.post_code.upper()}），管理员 {admin.username}")
     return EXIT_OK
 
 
 def cmd_check(args) -> int:
-    from models import setup
-    from models.db import close_database, describe, open_database
+    from models import backup
+    from models.db import close_database, describe, open_database, sqlite_path
     from models.migrations import LATEST, supported_version
+    from models.setup import is_initialised
 
     target = resolve_target(args)
-    open_database(target)
-    try:
-        version = supported_version()
-        initialised = version > 0 and setup.is_initialised()
-    finally:
-        close_database()
+    path = sqlite_path(target)
+    if path is not None:  # read-only, so an archived copy on a read-only medium can be checked too
+        version, initialised = backup.inspect_file(path)
+    else:
+        open_database(target)
+        try:
+            version = supported_version()
+            initialised = version > 0 and is_initialised()
+        finally:
+            close_database()
     state = "已初始化" if initialised else "未初始化（请运行 init 或启动程序完成向导）"
     upgrade = "" if version == LATEST else f"，打开时将升级到第{LATEST}版"
     print(f"正常：{describe(target)} 完整性检查通过，数据结构第{version}版{upgrade}，{state}。")
@@ -145,6 +158,9 @@ def main(argv=None) -> int:
         return COMMANDS[args.command](args)
     except (TownDeskError, ValueError) as exc:
         print(f"错误：{getattr(exc, 'message', exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        print(f"错误：{exc.filename or ''} {exc.strerror or exc}".strip(), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_ERROR

@@ -129,7 +129,7 @@ def check_password_strength(password: str, field: str = "密码") -> None:
 
 # --- validation ------------------------------------------------------------------------------
 
-def _clean_user_fields(username: str, display_name: str, roles, phone: str) -> dict:
+def clean_user_fields(username: str, display_name: str, roles, phone: str) -> dict:
     from models.validators import normalise_phone
 
     username = (username or "").strip()
@@ -170,7 +170,7 @@ def list_users():
 
 def create_first_admin(username: str, display_name: str, password: str, post: str) -> User:
     """The set-up wizard's admin account: the only account created without an acting user."""
-    fields = _clean_user_fields(username, display_name, ["admin"], "")
+    fields = clean_user_fields(username, display_name, ["admin"], "")
     check_password_strength(password)
     with db.atomic():
         if User.select().exists():
@@ -182,7 +182,7 @@ def create_first_admin(username: str, display_name: str, password: str, post: st
 
 def create_user(actor: User, username: str, display_name: str, roles, password: str, phone: str = "") -> User:
     require(actor, "users.manage")
-    fields = _clean_user_fields(username, display_name, roles, phone)
+    fields = clean_user_fields(username, display_name, roles, phone)
     check_password_strength(password, "初始密码")
     with db.atomic():
         if User.select().where(User.username == fields["username"]).exists():
@@ -195,7 +195,7 @@ def create_user(actor: User, username: str, display_name: str, roles, password: 
 
 def update_user(actor: User, user: User, display_name: str, roles, phone: str = "", active: bool = True) -> User:
     require(actor, "users.manage")
-    fields = _clean_user_fields(user.username, display_name, roles, phone)
+    fields = clean_user_fields(user.username, display_name, roles, phone)
     losing_admin = "admin" in user.role_list and ("admin" not in fields["roles"].split(",") or not active)
     with db.atomic():
         if losing_admin and _active_admins(exclude=user) == 0:

@@ -31,6 +31,15 @@ def _unique(path: Path) -> Path:
     return candidate
 
 
+def _ensure_backups_dir(db_path) -> Path:
+    folder = backups_dir(db_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseReadOnly(f"无法创建备份文件夹 {folder}：{exc.strerror}") from exc
+    return folder
+
+
 def _check_target(out: Path) -> None:
     if out.exists():
         raise DatabaseProblem(f"目标文件 {out} 已存在，不会覆盖。请换一个文件名。")
@@ -74,7 +83,12 @@ def backup_database(db_path, out) -> Path:
 
 
 def schema_version_of(path) -> int:
-    """Verify a file is a sound TownDesk database and return its schema version."""
+    """Verify a file is a sound TownDesk database and return its schema version (read-only)."""
+    return inspect_file(path)[0]
+
+
+def inspect_file(path) -> tuple[int, bool]:
+    """Read-only verification of a TownDesk file: (schema version, whether first-run set-up was done)."""
     from models.migrations import LATEST
 
     path = Path(path).expanduser()
@@ -91,13 +105,16 @@ def schema_version_of(path) -> int:
             if not has_table:
                 raise NotADatabase(f"{path} 是 SQLite 文件，但不是 TownDesk 数据库。")
             version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+            initialised = bool(version) and conn.execute(
+                "SELECT (SELECT COUNT(*) FROM setting WHERE key='post_code' AND value<>'')"
+                " AND (SELECT COUNT(*) FROM user)").fetchone()[0] == 1
         finally:
             conn.close()
     except sqlite3.Error as exc:
         raise translate_sqlite_error(exc, str(path)) from exc
     if version > LATEST:
         raise DatabaseTooNew(f"{path} 由更新版本的 TownDesk 写入（数据结构第{version}版，本程序支持到第{LATEST}版）。")
-    return version
+    return version, initialised
 
 
 def restore_database(db_path, backup_file) -> Path | None:
@@ -113,8 +130,7 @@ def restore_database(db_path, backup_file) -> Path | None:
     kept = None
     if db_path.exists():
         check_sqlite_file(db_path, must_exist=True, writable=True)
-        folder = backups_dir(db_path)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = _ensure_backups_dir(db_path)
         kept = _unique(folder / f"before-restore-{_timestamp()}.db")
         try:
             backup_database(db_path, kept)
@@ -149,8 +165,7 @@ def restore_database(db_path, backup_file) -> Path | None:
 
 def automatic_backup(db_path, keep: int = KEEP_AUTOMATIC, label: str = AUTO_PREFIX) -> Path:
     """A dated copy in the backups folder; the oldest automatic copies beyond `keep` are removed."""
-    folder = backups_dir(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _ensure_backups_dir(db_path)
     out = backup_database(db_path, _unique(folder / f"{label}{_timestamp()}.db"))
     if label == AUTO_PREFIX:
         automatic = sorted(folder.glob(f"{AUTO_PREFIX}*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
@@ -175,3 +190,14 @@ def newest_sound_backup(db_path) -> Path | None:
             continue
         return candidate
     return None
+
+
+def automatic_backup_if_due(db_path, hours: float = 20) -> Path | None:
+    """The daily automatic copy, taken when the application closes if the last one is old enough."""
+    from time import time
+
+    folder = backups_dir(db_path)
+    recent = [p for p in folder.glob(f"{AUTO_PREFIX}*.db")] if folder.exists() else []
+    if recent and time() - max(p.stat().st_mtime for p in recent) < hours * 3600:
+        return None
+    return automatic_backup(db_path)

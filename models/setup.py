@@ -28,15 +28,25 @@ def require_initialised(where: str) -> None:
         raise NotInitialised(f"数据库 {where} 尚未初始化（缺少站点设置或管理员账户）。请先运行 init 或启动程序完成向导。")
 
 
+def clean_initial(town: str, post_name: str, post_code: str, admin_username: str, admin_password: str,
+                  district: str = "", hall_phone: str = "", admin_display_name: str = "") -> dict:
+    """Validate the set-up answers without touching a database, so a bad answer creates no file."""
+    values = settings.clean({
+        "town_name": town, "district": district, "post_name": post_name,
+        "post_code": post_code, "hall_phone": hall_phone,
+    })
+    accounts.clean_user_fields(admin_username, admin_display_name or admin_username, ["admin"], "")
+    accounts.check_password_strength(admin_password, "管理员密码")
+    return values
+
+
 def initialise(town: str, post_name: str, post_code: str, admin_username: str, admin_password: str,
                district: str = "", hall_phone: str = "", admin_display_name: str = "") -> accounts.User:
     """Store the town and post and create the first admin, all or nothing."""
     if is_initialised():
         raise ValidationError("数据库", "已经初始化过，不会覆盖已有的设置和账户。")
-    values = settings.clean({
-        "town_name": town, "district": district, "post_name": post_name,
-        "post_code": post_code, "hall_phone": hall_phone,
-    })
+    values = clean_initial(town, post_name, post_code, admin_username, admin_password,
+                           district, hall_phone, admin_display_name)
     with db.atomic():
         settings.write(values)
         admin = accounts.create_first_admin(admin_username, admin_display_name or admin_username,

@@ -54,3 +54,26 @@ def make_user(admin):
         return accounts.create_user(admin, name, "测试" + "".join(accounts.ROLES[r] for r in roles),
                                     list(roles), USER_PASSWORD)
     return make
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type like a person: ASCII as key presses, Chinese committed through the input method, as an IME does.
+
+    (QTest.keyClicks aborts the process on characters outside ASCII.)
+    """
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    run = ""
+    for char in text + "\0":
+        if char.isascii() and char != "\0":
+            run += char
+            continue
+        if run:
+            qtbot.keyClicks(widget, run)
+            run = ""
+        if char != "\0":
+            event = QInputMethodEvent()
+            event.setCommitString(char)
+            QApplication.sendEvent(widget, event)

@@ -1,0 +1,71 @@
+"""Renders the screens shown in the README (offscreen, 1366×768, demo data): python docs/make_screenshots.py"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["TOWNDESK_DATA_DIR"] = tempfile.mkdtemp()
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from models import demo, setup  # noqa: E402
+from ui.app import create_application  # noqa: E402
+from ui.login import LoginDialog  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+from ui.wizard import SetupWizard  # noqa: E402
+
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+
+
+def save(widget, name):
+    QApplication.processEvents()
+    widget.grab().save(str(OUT / name))
+    print(OUT / name)
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    create_application()
+    target = Path(tempfile.mkdtemp()) / "towndesk.db"
+
+    wizard = SetupWizard(str(target))
+    wizard.show()
+    save(wizard, "wizard-1.png")
+    wizard.next()
+    post = wizard.post
+    post.town.setText("打通镇")
+    post.district.setText("綦江区")
+    post.post_name.setText("打通镇便民服务中心")
+    post.post_code.setText("DT00")
+    save(wizard, "wizard-2.png")
+    wizard.next()
+    save(wizard, "wizard-3.png")
+    wizard.close()
+
+    setup.open_app_database(target, create=True)
+    admin = demo.load_demo()
+    login = LoginDialog(str(target), username="admin")
+    login.show()
+    save(login, "login.png")
+    login.close()
+
+    window = MainWindow(admin, target, str(target))
+    window.resize(1366, 768)
+    window.show()
+    window.show_area("people")
+    save(window, "main-people.png")
+    window.show_area("hall")
+    save(window, "main-hall.png")
+    window.show_area("settings")
+    save(window, "main-settings.png")
+    window.lock()
+    save(window, "main-locked.png")
+    window.idle.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""The command line as an office's technician uses it: real processes, real exit codes, real files.
+
+Failures must print one line (no traceback), exit non-zero, and leave every existing file untouched.
+"""
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "Admin2022x"
+
+
+def cli(*args, stdin=""):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], input=stdin,
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def init(db, **extra):
+    args = ["init", "--db", db, "--town", "打通镇", "--district", "綦江区", "--post", "打通镇便民服务中心",
+            "--post-code", "DT00", "--admin", "admin"]
+    for key, value in extra.items():
+        args += [f"--{key.replace('_', '-')}", value]
+    return cli(*args, stdin=PASSWORD + "\n")
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def rows(path: Path) -> dict:
+    conn = sqlite3.connect(path)
+    try:
+        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
+    finally:
+        conn.close()
+
+
+def failed_cleanly(result, *words):
+    assert result.returncode == 1, result
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip()
+    assert line.count("\n") == 0 and line.startswith("错误："), line
+    for word in words:
+        assert word in line, line
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """A folder nobody may write to — root included (chattr +i), since CI runs as root."""
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    made = []
+
+    def seal(*paths):
+        for path in paths:
+            if os.geteuid() == 0:
+                subprocess.run(["chattr", "+i", str(path)], check=True)
+            else:
+                path.chmod(0o555 if path.is_dir() else 0o444)
+            made.append(path)
+        probe = folder / "probe"
+        with pytest.raises(OSError):
+            probe.write_text("x")
+    yield folder, seal
+    for path in reversed(made):
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        else:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def test_version_and_usage_errors():
+    result = cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith("TownDesk ")
+    assert cli("frobnicate").returncode == 2
+    assert cli("backup").returncode == 2  # --out missing
+
+
+def test_init_creates_missing_folders_and_check_passes(tmp_path):
+    db = tmp_path / "new" / "nested" / "towndesk.db"
+    result = init(db)
+    assert result.returncode == 0, result.stderr
+    assert "DT00" in result.stdout
+    check = cli("check", "--db", db)
+    assert check.returncode == 0 and "完整性检查通过" in check.stdout and "已初始化" in check.stdout
+    conn = sqlite3.connect(db)
+    settings = dict(conn.execute("SELECT key, value FROM setting"))
+    users = conn.execute("SELECT username, roles FROM user").fetchall()
+    conn.close()
+    assert (settings["town_name"], settings["district"], settings["post_code"]) == ("打通镇", "綦江区", "DT00")
+    assert users == [("admin", "admin")]
+
+
+def test_init_never_overwrites_an_initialised_database(tmp_path):
+    db = tmp_path / "towndesk.db"
+    assert init(db).returncode == 0
+    before = digest(db)
+    failed_cleanly(init(db, town="别的镇"), "已经初始化")
+    assert digest(db) == before
+
+
+def test_init_with_a_bad_answer_creates_nothing(tmp_path):
+    db = tmp_path / "folder" / "towndesk.db"
+    failed_cleanly(init(db, post_code="打通"), "站点代码")
+    assert not db.parent.exists()
+    failed_cleanly(cli("init", "--db", db, "--town", "打通镇", "--post", "中心", "--post-code", "DT00",
+                       "--admin", "admin", stdin="short\n"), "密码")
+    assert not db.exists()
+
+
+def test_init_in_a_read_only_folder(read_only_dir):
+    folder, seal = read_only_dir
+    seal(folder)
+    failed_cleanly(init(folder / "towndesk.db"), "只读")
+    assert list(folder.iterdir()) == []
+
+
+def test_check_refuses_missing_foreign_and_truncated_files(tmp_path):
+    missing = tmp_path / "nothing" / "towndesk.db"
+    failed_cleanly(cli("check", "--db", missing), "不存在")
+    assert not missing.parent.exists()
+
+    text = tmp_path / "notes.db"
+    text.write_text("这不是数据库" * 100, encoding="utf-8")
+    before = digest(text)
+    failed_cleanly(cli("check", "--db", text), "不是")
+    assert digest(text) == before
+
+    db = tmp_path / "towndesk.db"
+    assert init(db).returncode == 0
+    truncated = tmp_path / "truncated.db"
+    truncated.write_bytes(db.read_bytes()[: db.stat().st_size // 2])
+    before = digest(truncated)
+    failed_cleanly(cli("check", "--db", truncated), "损坏")
+    assert digest(truncated) == before
+
+    foreign = tmp_path / "other.db"
+    sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
+    failed_cleanly(cli("check", "--db", foreign), "不是 TownDesk")
+
+
+def test_check_works_on_a_read_only_copy(tmp_path, read_only_dir):
+    folder, seal = read_only_dir
+    db = folder / "towndesk.db"
+    assert init(tmp_path / "live.db").returncode == 0
+    assert cli("backup", "--db", tmp_path / "live.db", "--out", db).returncode == 0
+    seal(db, folder)
+    result = cli("check", "--db", db)
+    assert result.returncode == 0, result.stderr
+
+
+def test_backup_restore_round_trip_keeps_the_replaced_database(tmp_path):
+    db = tmp_path / "towndesk.db"
+    assert init(db).returncode == 0
+    saved = tmp_path / "saved.db"
+    result = cli("backup", "--db", db, "--out", saved)
+    assert result.returncode == 0, result.stderr
+    at_backup = rows(db)
+
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE setting SET value='改过的镇' WHERE key='town_name'")
+    conn.commit()
+    conn.close()
+    changed = rows(db)
+    assert changed != at_backup
+
+    result = cli("restore", "--db", db, saved)
+    assert result.returncode == 0, result.stderr
+    assert rows(db) == at_backup
+    kept = list((tmp_path / "backups").glob("before-restore-*.db"))
+    assert len(kept) == 1 and rows(kept[0]) == changed
+
+
+def test_backup_refuses_to_overwrite_or_write_nowhere(tmp_path, read_only_dir):
+    db = tmp_path / "towndesk.db"
+    assert init(db).returncode == 0
+    existing = tmp_path / "existing.db"
+    existing.write_text("重要文件", encoding="utf-8")
+    failed_cleanly(cli("backup", "--db", db, "--out", existing), "已存在")
+    assert existing.read_text(encoding="utf-8") == "重要文件"
+    failed_cleanly(cli("backup", "--db", db, "--out", tmp_path / "no" / "such" / "b.db"), "不存在")
+    failed_cleanly(cli("backup", "--db", tmp_path / "absent.db", "--out", tmp_path / "b.db"), "不存在")
+    folder, seal = read_only_dir
+    seal(folder)
+    failed_cleanly(cli("backup", "--db", db, "--out", folder / "b.db"), "只读")
+
+
+def test_restore_refuses_bad_files_and_changes_nothing(tmp_path, read_only_dir):
+    db = tmp_path / "towndesk.db"
+    assert init(db).returncode == 0
+    before = digest(db)
+    text = tmp_path / "text.db"
+    text.write_text("hello", encoding="utf-8")
+    failed_cleanly(cli("restore", "--db", db, text), "不是")
+    truncated = tmp_path / "truncated.db"
+    truncated.write_bytes(db.read_bytes()[: db.stat().st_size // 2])
+    failed_cleanly(cli("restore", "--db", db, truncated), "损坏")
+    failed_cleanly(cli("restore", "--db", db, tmp_path / "missing.db"), "不存在")
+    assert digest(db) == before
+    assert not (tmp_path / "backups").exists()
+
+    folder, seal = read_only_dir
+    target = folder / "towndesk.db"
+    target.write_bytes(db.read_bytes())
+    good = tmp_path / "good.db"
+    assert cli("backup", "--db", db, "--out", good).returncode == 0
+    seal(target, folder)
+    failed_cleanly(cli("restore", "--db", target, good), "只读")
+    assert digest(target) == before

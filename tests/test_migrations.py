@@ -1,0 +1,253 @@
+"""数据结构升级: the committed schema-1 fixture opens and upgrades; the migration runner's guarantees.
+
+tests/fixtures/schema_v1.db was built once by tests/fixtures/make_schema_v1.py and is never
+regenerated; the tests only ever open copies of it.
+"""
+
+import hashlib
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from models import accounts, backup, migrations, numbering, people, settings, setup
+from models.audit import AuditEntry
+from models.db import close_database, db
+from models.errors import DatabaseTooNew, ValidationError
+from models.migrations import LATEST, STEPS, SchemaVersion
+from models.paths import backups_dir
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "schema_v1.db"
+# What make_schema_v1.py put in the fixture.
+FIXTURE_ADMIN_PASSWORD = "Admin2022x"
+FIXTURE_WINDOW_PASSWORD = "Staff2022x"
+FIXTURE_DAY = date(2024, 5, 20)
+FIXTURE_ID = "11010519491231002X"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _schema(path: Path) -> dict:
+    """Tables with their columns' names and types, index names and trigger names."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        master = conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
+        tables = sorted(name for kind, name in master if kind == "table")
+        return {
+            "tables": {t: [(r[1], r[2]) for r in conn.execute(f'PRAGMA table_info("{t}")')] for t in tables},
+            "indexes": sorted(name for kind, name in master if kind == "index"),
+            "triggers": sorted(name for kind, name in master if kind == "trigger"),
+        }
+    finally:
+        conn.close()
+
+
+def _count(path: Path, table: str) -> int:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def fixture_copy(tmp_path):
+    """A copy of the schema-1 fixture; the original is never opened."""
+    assert FIXTURE.exists(), "tests/fixtures/schema_v1.db is missing (build it once with make_schema_v1.py)"
+    path = tmp_path / "old" / "towndesk.db"
+    path.parent.mkdir()
+    shutil.copyfile(FIXTURE, path)
+    return path
+
+
+@pytest.fixture
+def opened_fixture(fixture_copy):
+    setup.open_app_database(fixture_copy)
+    yield fixture_copy
+    close_database()
+
+
+def _column_names(table: str) -> list[str]:
+    return [r[1] for r in db.execute_sql(f'PRAGMA table_info("{table}")').fetchall()]
+
+
+# --------------------------------------------------------------------------- the committed fixture
+
+def test_fixture_is_a_self_contained_schema_1_file(fixture_copy):
+    header = FIXTURE.read_bytes()[:20]
+    assert header[:16] == b"SQLite format 3\x00"
+    assert header[18:20] == b"\x01\x01"  # rollback journal, not WAL: nothing lives in a -wal file
+    assert backup.schema_version_of(fixture_copy) == 1
+
+
+def test_fixture_opens_at_latest_version(opened_fixture):
+    assert migrations.current_version() == LATEST
+    assert setup.is_initialised()
+
+
+def test_fixture_every_table_has_rows(fixture_copy):
+    for table in _schema(fixture_copy)["tables"]:
+        assert _count(fixture_copy, table) > 0, table
+
+
+def test_fixture_rows_are_all_there(opened_fixture):
+    assert settings.get("town_name") == "打通镇"
+    assert settings.post_code() == "DT00"
+    assert sorted(u.username for u in accounts.list_users()) == ["admin", "chuangkou"]
+    assert people.find_person_by_id(FIXTURE_ID).name == "张三"
+    assert people.Person.select().count() == 3
+    assert people.Organisation.get().credit_code == "91500222MA5U12345X"
+
+
+def test_fixture_users_can_log_in(opened_fixture):
+    assert accounts.authenticate("admin", FIXTURE_ADMIN_PASSWORD).can("users.manage")
+    assert accounts.authenticate("chuangkou", FIXTURE_WINDOW_PASSWORD).role_list == ["window"]
+
+
+def test_fixture_people_continue(opened_fixture):
+    window = accounts.get_user("chuangkou")
+    with pytest.raises(ValidationError) as info:
+        people.save_person(window, {"name": "张叁", "id_number": FIXTURE_ID})
+    assert "张三" in str(info.value)
+    people.save_person(window, {"name": "新居民"})
+    assert len(people.search_people(window, "")) == 4
+
+
+def test_fixture_numbering_continues(opened_fixture):
+    with db.atomic():
+        assert numbering.next_number("SL", day=FIXTURE_DAY) == "SL-DT00-20240520-0004"
+        assert numbering.next_number("TS", day=FIXTURE_DAY) == "TS-DT00-20240520-0002"
+
+
+def test_migrated_fixture_schema_equals_fresh_schema(opened_fixture, tmp_path):
+    close_database()
+    fresh = tmp_path / "fresh.db"
+    setup.open_app_database(fresh, create=True)
+    close_database()
+    assert _schema(opened_fixture) == _schema(fresh)
+
+
+def test_fresh_schema_has_the_append_only_triggers_and_live_indexes(database):
+    close_database()
+    schema = _schema(database)
+    assert {"audit_log_no_update", "audit_log_no_delete"} <= set(schema["triggers"])
+    assert {"person_live_id", "organisation_live_code"} <= set(schema["indexes"])
+
+
+# --------------------------------------------------------------------------- the migration runner
+
+def _add_note_column():
+    db.execute_sql("ALTER TABLE person ADD COLUMN note TEXT DEFAULT ''")
+
+
+def _failing_step():
+    db.execute_sql("ALTER TABLE person ADD COLUMN note TEXT DEFAULT ''")
+    raise RuntimeError("step 2 failed half way")
+
+
+def test_rerunning_migrate_is_a_no_op(opened_fixture):
+    before = (SchemaVersion.select().count(), AuditEntry.select().count())
+    assert migrations.migrate() == []
+    assert (SchemaVersion.select().count(), AuditEntry.select().count()) == before
+
+
+def test_extra_step_upgrades_to_version_2(opened_fixture):
+    assert migrations.migrate(steps={**STEPS, 2: ("加备注列", _add_note_column)}) == [2]
+    assert migrations.current_version() == 2
+    assert "note" in _column_names("person")
+    assert SchemaVersion.get(SchemaVersion.version == 2).app_version
+
+
+def test_upgrade_writes_backup_holding_version_1_data(opened_fixture):
+    before_people = people.Person.select().count()
+    migrations.migrate(steps={**STEPS, 2: ("加备注列", _add_note_column)})
+    [kept] = list(backups_dir(opened_fixture).glob("before-upgrade-v1-to-v2-*.db"))
+    assert backup.schema_version_of(kept) == 1
+    assert _count(kept, "person") == before_people
+    conn = sqlite3.connect(f"file:{kept}?mode=ro", uri=True)
+    try:
+        assert "note" not in [r[1] for r in conn.execute("PRAGMA table_info(person)")]
+    finally:
+        conn.close()
+
+
+def test_upgrade_writes_migrate_audit_entry(opened_fixture):
+    migrations.migrate(steps={**STEPS, 2: ("加备注列", _add_note_column)})
+    [entry] = AuditEntry.select().where(AuditEntry.action == "migrate")
+    assert entry.created_by == "system"
+    assert "2" in entry.summary and "加备注列" in entry.summary
+
+
+def test_rerunning_migrate_after_upgrade_is_a_no_op(opened_fixture):
+    steps = {**STEPS, 2: ("加备注列", _add_note_column)}
+    migrations.migrate(steps=steps)
+    assert migrations.migrate(steps=steps) == []
+    assert len(list(backups_dir(opened_fixture).glob("before-upgrade-*.db"))) == 1
+
+
+def test_failing_step_rolls_back(opened_fixture):
+    audit_before = AuditEntry.select().count()
+    with pytest.raises(RuntimeError):
+        migrations.migrate(steps={**STEPS, 2: ("会失败", _failing_step)})
+    assert migrations.current_version() == 1
+    assert not SchemaVersion.select().where(SchemaVersion.version == 2).exists()
+    assert "note" not in _column_names("person")
+    assert AuditEntry.select().count() == audit_before
+
+
+def test_database_usable_after_failed_step(opened_fixture):
+    with pytest.raises(RuntimeError):
+        migrations.migrate(steps={**STEPS, 2: ("会失败", _failing_step)})
+    window = accounts.authenticate("chuangkou", FIXTURE_WINDOW_PASSWORD)
+    person = people.save_person(window, {"name": "升级失败后登记"})
+    assert people.Person.get_by_id(person.id).name == "升级失败后登记"
+    assert migrations.migrate(steps={**STEPS, 2: ("加备注列", _add_note_column)}) == [2]
+
+
+def test_fresh_database_migration_writes_no_backup_or_audit(database):
+    assert migrations.current_version() == LATEST
+    assert not backups_dir(database).exists()
+    assert AuditEntry.select().count() == 0
+
+
+# --------------------------------------------------------------------------- newer databases
+
+def _make_version_99(path: Path) -> None:
+    conn = sqlite3.connect(str(path))
+    conn.execute("INSERT INTO schema_version (version, applied_at, app_version) VALUES (99, '2030-01-01', '9.0')")
+    conn.commit()
+    conn.close()
+
+
+def test_newer_database_is_refused_untouched(fixture_copy):
+    # A rollback-journal file, as every backup and the fixture are: opening must not even
+    # switch it to WAL (that rewrites bytes 18-19 of the header).
+    _make_version_99(fixture_copy)
+    before = _sha256(fixture_copy)
+    with pytest.raises(DatabaseTooNew):
+        setup.open_app_database(fixture_copy)
+    close_database()
+    assert _sha256(fixture_copy) == before
+    assert not backups_dir(fixture_copy).exists()
+
+
+def test_newer_wal_database_is_refused_untouched(database):
+    close_database()
+    _make_version_99(database)
+    before = _sha256(database)
+    with pytest.raises(DatabaseTooNew):
+        setup.open_app_database(database)
+    close_database()
+    assert _sha256(database) == before
+
+
+def test_migrate_refuses_newer_database(opened_fixture):
+    SchemaVersion.create(version=99, app_version="9.0")
+    with pytest.raises(DatabaseTooNew):
+        migrations.migrate()
+    assert migrations.current_version() == 99
+    assert not backups_dir(opened_fixture).exists()

@@ -1,0 +1,393 @@
+"""系统设置页: driven like a user (keys typed, buttons clicked), checked through models/."""
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from models import accounts, audit, backup, settings
+from models.db import db, utcnow
+from models.errors import LoginFailed
+from models.paths import backups_dir
+from ui.settings_page import SettingsPage
+
+ADMIN_PASSWORD = "Admin2022x"  # as in conftest.py
+USER_PASSWORD = "Staff2022x"
+NEW_PASSWORD = "Newpass2023y"
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_boxes(monkeypatch):
+    """Any warning box would block a test: record it and fail instead."""
+    shown = []
+
+    def warning(parent, title, text, *args, **kwargs):
+        shown.append(text)
+        raise AssertionError(f"unexpected message box: {title}: {text}")
+
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(warning))
+    return shown
+
+
+def make_page(qtbot, user, db_path):
+    page = SettingsPage(user, db_path)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    page.activateWindow()
+    qtbot.waitActive(page)
+    return page
+
+
+def type_text(qtbot, edit, text):
+    """Type as a user would: ASCII key by key; Chinese as the input method commits it (QTest cannot
+    send non-Latin key presses)."""
+    edit.setFocus()
+    if text.isascii():
+        qtbot.keyClicks(edit, text)
+    else:
+        event = QInputMethodEvent()
+        event.setCommitString(text)
+        QApplication.sendEvent(edit, event)
+
+
+def replace_text(qtbot, edit, text):
+    """Select what is there and type over it."""
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key_A, Qt.ControlModifier)
+    qtbot.keyClick(edit, Qt.Key_Delete)
+    type_text(qtbot, edit, text)
+
+
+def click(qtbot, button):
+    qtbot.mouseClick(button, Qt.LeftButton)
+
+
+def press_space(qtbot, widget):
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key_Space)
+
+
+def select_user(page, username):
+    page.users_tab.refresh(select_username=username)
+    assert page.users_tab.selected_user().username == username
+
+
+# --- 基本设置 -----------------------------------------------------------------------------------
+
+def test_admin_changes_town_name_and_idle_minutes(qtbot, admin, db_path):
+    page = make_page(qtbot, admin, db_path)
+    basic = page.basic
+    replace_text(qtbot, basic.town_edit, "永新镇")
+    replace_text(qtbot, basic.idle_spin.lineEdit(), "15")
+    with qtbot.waitSignal(page.settings_saved) as saved:
+        click(qtbot, basic.save_button)
+
+    values = settings.get_all()
+    assert values["town_name"] == "永新镇"
+    assert values["idle_lock_minutes"] == "15"
+    assert values["post_code"] == "DT00"
+    assert set(saved.args[0]) == {"town_name", "idle_lock_minutes"}
+    assert "已保存" in basic.status_label.text() and basic.status_label.isVisible()
+    entries = audit.recent(action="settings")
+    assert entries and "永新镇" in entries[0].summary and entries[0].created_by == "admin"
+
+
+def test_post_code_is_read_only_and_never_sent(qtbot, admin, db_path):
+    page = make_page(qtbot, admin, db_path)
+    assert page.basic.post_code_edit.isReadOnly()
+    assert "post_code" not in page.basic.values()
+
+
+def test_invalid_hall_phone_is_named_and_nothing_saved(qtbot, admin, db_path):
+    before = settings.get_all()
+    page = make_page(qtbot, admin, db_path)
+    basic = page.basic
+    replace_text(qtbot, basic.town_edit, "永新镇")
+    replace_text(qtbot, basic.hall_phone_edit, "12345")
+    click(qtbot, basic.save_button)
+
+    assert basic.error_label.isVisible()
+    assert "服务大厅电话" in basic.error_label.text()
+    assert basic.hall_phone_edit.hasFocus()
+    assert not basic.status_label.isVisible()
+    assert settings.get_all() == before
+    assert audit.recent(action="settings") == []
+
+
+def test_window_clerk_sees_read_only_settings_and_own_account(qtbot, make_user, db_path):
+    clerk = make_user("window")
+    page = make_page(qtbot, clerk, db_path)
+    assert page.tab_titles() == ["基本设置", "我的账户"]
+    assert page.users_tab is None and page.backup_tab is None and page.audit_tab is None
+    assert page.basic.town_edit.isReadOnly()
+    assert page.basic.idle_spin.isReadOnly()
+    assert not page.basic.receipt_combo.isEnabled()
+    assert not page.basic.save_button.isVisible()
+    assert page.basic.town_edit.text() == "打通镇"
+
+
+# --- 用户管理 -----------------------------------------------------------------------------------
+
+def test_admin_creates_window_and_mediator_user(qtbot, admin, db_path):
+    page = make_page(qtbot, admin, db_path)
+    page.show_tab("用户管理")
+    dialog = page.users_tab.new_user_dialog()
+    dialog.show()
+    qtbot.keyClicks(dialog.username_edit, "lixiaohong")
+    type_text(qtbot, dialog.name_edit, "李晓红")
+    qtbot.keyClicks(dialog.phone_edit, "13812345678")
+    press_space(qtbot, dialog.role_boxes["window"])
+    press_space(qtbot, dialog.role_boxes["mediator"])
+    qtbot.keyClicks(dialog.password_edit, USER_PASSWORD)
+    qtbot.keyClicks(dialog.confirm_edit, USER_PASSWORD)
+    click(qtbot, dialog.ok_button)
+
+    assert not dialog.isVisible()
+    user = accounts.get_user("lixiaohong")
+    assert user is not None
+    assert user.roles == "window,mediator"
+    assert user.display_name == "李晓红"
+    assert user.must_change_password
+    assert page.users_tab.selected_user().username == "lixiaohong"
+    row = [u.username for u in page.users_tab.model.rows].index("lixiaohong")
+    status = page.users_tab.model.index(row, 3).data()
+    assert status == "启用"
+    assert "lixiaohong" in page.users_tab.status_label.text()
+
+
+def test_user_dialog_refuses_mismatched_confirmation_and_stays_open(qtbot, admin, db_path):
+    page = make_page(qtbot, admin, db_path)
+    dialog = page.users_tab.new_user_dialog()
+    dialog.show()
+    qtbot.keyClicks(dialog.username_edit, "zhaoqiang")
+    type_text(qtbot, dialog.name_edit, "赵强")
+    press_space(qtbot, dialog.role_boxes["grid"])
+    qtbot.keyClicks(dialog.password_edit, USER_PASSWORD)
+    qtbot.keyClicks(dialog.confirm_edit, USER_PASSWORD + "x")
+    click(qtbot, dialog.ok_button)
+
+    assert dialog.isVisible()
+    assert "确认密码" in dialog.error_label.text()
+    assert dialog.confirm_edit.hasFocus()
+    assert accounts.get_user("zhaoqiang") is None
+
+    # A model error (no role) is also shown inline, naming the field.
+    press_space(qtbot, dialog.role_boxes["grid"])
+    replace_text(qtbot, dialog.confirm_edit, USER_PASSWORD)
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible()
+    assert "角色" in dialog.error_label.text()
+    assert accounts.get_user("zhaoqiang") is None
+
+
+def test_edit_user_changes_roles_and_disables(qtbot, admin, make_user, db_path):
+    make_user("window", username="chenjing")
+    page = make_page(qtbot, admin, db_path)
+    select_user(page, "chenjing")
+    dialog = page.users_tab.edit_user_dialog()
+    dialog.show()
+    assert dialog.username_edit.isReadOnly()
+    press_space(qtbot, dialog.role_boxes["grid"])
+    press_space(qtbot, dialog.active_box)
+    click(qtbot, dialog.ok_button)
+    user = accounts.get_user("chenjing")
+    assert user.roles == "window,grid"
+    assert not user.active
+    row = [u.username for u in page.users_tab.model.rows].index("chenjing")
+    assert page.users_tab.model.index(row, 3).data() == "停用"
+
+
+def test_reset_password_unlocks_locked_user(qtbot, admin, make_user, db_path):
+    make_user("window", username="zhouli")
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        with pytest.raises(LoginFailed):
+            accounts.authenticate("zhouli", "wrong-password1")
+    assert accounts.get_user("zhouli").locked_until > utcnow()
+
+    page = make_page(qtbot, admin, db_path)
+    page.show_tab("用户管理")
+    select_user(page, "zhouli")
+    row = [u.username for u in page.users_tab.model.rows].index("zhouli")
+    assert page.users_tab.model.index(row, 3).data().startswith("锁定至 ")
+    assert page.users_tab.unlock_button.isEnabled()
+
+    dialog = page.users_tab.reset_password_dialog()
+    dialog.show()
+    qtbot.keyClicks(dialog.password_edit, NEW_PASSWORD)
+    qtbot.keyClicks(dialog.confirm_edit, NEW_PASSWORD)
+    click(qtbot, dialog.ok_button)
+
+    assert not dialog.isVisible()
+    user = accounts.get_user("zhouli")
+    assert user.locked_until is None
+    assert user.must_change_password
+    assert accounts.authenticate("zhouli", NEW_PASSWORD).username == "zhouli"
+    assert not page.users_tab.unlock_button.isEnabled()
+
+
+def test_reset_password_weak_password_stays_open(qtbot, admin, make_user, db_path):
+    make_user("window", username="sunmei")
+    page = make_page(qtbot, admin, db_path)
+    select_user(page, "sunmei")
+    dialog = page.users_tab.reset_password_dialog()
+    dialog.show()
+    qtbot.keyClicks(dialog.password_edit, "short")
+    qtbot.keyClicks(dialog.confirm_edit, "short")
+    click(qtbot, dialog.ok_button)
+    assert dialog.isVisible()
+    assert "新密码" in dialog.error_label.text()
+    assert accounts.authenticate("sunmei", USER_PASSWORD)
+
+
+def test_unlock_button(qtbot, admin, make_user, db_path):
+    user = make_user("grid", username="wugang")
+    user.locked_until = utcnow() + timedelta(minutes=10)
+    user.save()
+    page = make_page(qtbot, admin, db_path)
+    select_user(page, "wugang")
+    click(qtbot, page.users_tab.unlock_button)
+    assert accounts.get_user("wugang").locked_until is None
+    assert "已解锁" in page.users_tab.status_label.text()
+
+
+# --- 备份与恢复 ---------------------------------------------------------------------------------
+
+def test_manual_backup_then_restore_brings_data_back(qtbot, admin, db_path, monkeypatch):
+    questions = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: questions.append(a[2]) or QMessageBox.Yes))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: QMessageBox.Ok))
+    page = make_page(qtbot, admin, db_path)
+    tab = page.show_tab("备份与恢复")
+    assert tab is page.backup_tab
+
+    click(qtbot, tab.backup_button)
+    folder = backups_dir(db_path)
+    qtbot.waitUntil(lambda: list(folder.glob("manual-*.db")) and not tab.busy, timeout=10000)
+    manual = list(folder.glob("manual-*.db"))[0]
+    assert backup.schema_version_of(manual) >= 1
+    assert str(manual) in tab.status_label.text()
+    assert tab.selected_backup() == manual
+    assert [e.summary for e in audit.recent(action="backup")] == [f"备份数据库到 {manual}"]
+
+    # Afterwards: the town is renamed and a user added; the restore must undo both.
+    settings.update(admin, {"town_name": "改错的镇名"})
+    accounts.create_user(admin, "later", "后来者", ["window"], USER_PASSWORD)
+
+    with qtbot.waitSignal(page.restored, timeout=10000):
+        click(qtbot, tab.restore_button)
+    qtbot.waitUntil(lambda: not tab.busy, timeout=5000)
+
+    assert questions and "重新登录" in questions[0] and "before-restore-" in questions[0]
+    assert settings.get_all()["town_name"] == "打通镇"
+    assert accounts.get_user("later") is None
+    kept = list(folder.glob("before-restore-*.db"))
+    assert len(kept) == 1
+    restore_entries = audit.recent(action="restore")
+    assert restore_entries and restore_entries[0].created_by == "admin"
+    # The database is open and usable again.
+    assert not db.obj.is_closed()
+    settings.update(admin, {"district": "綦江区新城"})
+    assert settings.get_all()["district"] == "綦江区新城"
+
+
+def test_failed_restore_reopens_database_then_reports(qtbot, admin, db_path, monkeypatch, tmp_path):
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
+    reported = []
+    monkeypatch.setattr("ui.settings_page.show_problem",
+                        lambda parent, exc, title=None: reported.append((db.obj.is_closed(), exc)))
+    bogus = tmp_path / "not-a-backup.db"
+    bogus.write_text("hello")
+    page = make_page(qtbot, admin, db_path)
+    restored = []
+    page.restored.connect(lambda: restored.append(True))
+    assert page.backup_tab.restore_from(bogus)
+    qtbot.waitUntil(lambda: reported, timeout=10000)
+    closed_when_reported, exc = reported[0]
+    assert not closed_when_reported
+    assert "不是 TownDesk 数据库" in exc.message
+    assert not restored
+    assert settings.get_all()["town_name"] == "打通镇"
+
+
+def test_restore_cancelled_changes_nothing(qtbot, admin, db_path, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.No))
+    backup.automatic_backup(db_path)
+    page = make_page(qtbot, admin, db_path)
+    tab = page.show_tab("备份与恢复")
+    assert tab.model.rowCount() == 1
+    assert tab.model.index(0, 1).data() == "自动备份"
+    tab.table.setFocus()
+    qtbot.keyClick(tab.table, Qt.Key_Down)
+    assert tab.selected_backup() is not None
+    assert not tab.restore_from(tab.selected_backup())
+    assert not db.obj.is_closed()
+    assert audit.recent(action="restore") == []
+
+
+def test_server_database_has_no_backup_buttons(qtbot, admin):
+    page = make_page(qtbot, admin, None)
+    tab = page.show_tab("备份与恢复")
+    assert not hasattr(tab, "backup_button")
+    assert tab.table is None
+
+
+# --- 操作日志 -----------------------------------------------------------------------------------
+
+def test_audit_log_filters_by_action(qtbot, admin, make_user, db_path):
+    make_user("window", username="hejun")
+    settings.update(admin, {"hall_phone": "023-48600000"})
+    page = make_page(qtbot, admin, db_path)
+    tab = page.show_tab("操作日志")
+    assert tab.model.rowCount() == len(audit.recent(limit=500))
+    tab.action_combo.setFocus()
+    index = tab.action_combo.findText("修改设置")
+    tab.action_combo.setCurrentIndex(index)
+    assert tab.model.rowCount() == 1
+    assert tab.model.index(0, 2).data() == "修改设置"
+    assert tab.model.index(0, 1).data() == "王管理（admin）"
+    assert "服务大厅电话" in tab.model.index(0, 3).data()
+
+
+# --- 我的账户 -----------------------------------------------------------------------------------
+
+def test_change_own_password(qtbot, make_user, db_path):
+    clerk = make_user("window", username="liuyang")
+    page = make_page(qtbot, clerk, db_path)
+    account = page.show_tab("我的账户")
+    assert account.notice.isVisible()  # created with a temporary password
+    qtbot.keyClicks(account.old_edit, USER_PASSWORD)
+    qtbot.keyClicks(account.new_edit, NEW_PASSWORD)
+    qtbot.keyClicks(account.confirm_edit, NEW_PASSWORD)
+    with qtbot.waitSignal(page.password_changed):
+        click(qtbot, account.change_button)
+
+    assert accounts.authenticate("liuyang", NEW_PASSWORD).username == "liuyang"
+    with pytest.raises(LoginFailed):
+        accounts.authenticate("liuyang", USER_PASSWORD)
+    assert not accounts.get_user("liuyang").must_change_password
+    assert account.old_edit.text() == ""
+    assert "密码已修改" in account.status_label.text()
+    assert not account.notice.isVisible()
+
+
+def test_change_own_password_errors_name_the_field(qtbot, admin, db_path):
+    page = make_page(qtbot, admin, db_path)
+    account = page.show_tab("我的账户")
+    qtbot.keyClicks(account.old_edit, "wrong-old-1")
+    qtbot.keyClicks(account.new_edit, NEW_PASSWORD)
+    qtbot.keyClicks(account.confirm_edit, NEW_PASSWORD)
+    qtbot.keyClick(account.confirm_edit, Qt.Key_Return)
+    assert "原密码" in account.error_label.text()
+    assert account.old_edit.hasFocus()
+
+    replace_text(qtbot, account.old_edit, ADMIN_PASSWORD)
+    replace_text(qtbot, account.confirm_edit, NEW_PASSWORD + "z")
+    click(qtbot, account.change_button)
+    assert "确认新密码" in account.error_label.text()
+    assert account.confirm_edit.hasFocus()
+    assert accounts.authenticate("admin", ADMIN_PASSWORD)
