@@ -87,8 +87,12 @@ def schema_version_of(path) -> int:
     return inspect_file(path)[0]
 
 
-def inspect_file(path) -> tuple[int, bool]:
-    """Read-only verification of a TownDesk file: (schema version, whether first-run set-up was done)."""
+def inspect_file(path, allow_blank: bool = False) -> tuple[int, bool]:
+    """Read-only verification of a TownDesk file: (schema version, whether first-run set-up was done).
+
+    Refuses a file that is damaged, someone else's SQLite database, or written by a newer TownDesk;
+    `allow_blank` accepts an SQLite file with no tables at all (a database about to be created).
+    """
     from models.migrations import LATEST
 
     path = Path(path).expanduser()
@@ -103,6 +107,8 @@ def inspect_file(path) -> tuple[int, bool]:
             has_table = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
             if not has_table:
+                if allow_blank and conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0:
+                    return 0, False
                 raise NotADatabase(f"{path} 是 SQLite 文件，但不是 TownDesk 数据库。")
             version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
             initialised = bool(version) and conn.execute(

@@ -144,8 +144,8 @@ def quick_check(connection_execute, where: str) -> None:
         raise DatabaseDamaged(f"数据库 {where} 完整性检查未通过：{'；'.join(rows[:3])}")
 
 
-def open_database(target, create: bool = False) -> pw.Database:
-    """Open a path or URL, apply the pragmas, run quick_check, and bind it to the proxy.
+def open_database(target, create: bool = False, check: bool = True) -> pw.Database:
+    """Open a path or URL, apply the pragmas, run quick_check (unless the caller just did), bind the proxy.
 
     Never creates a file unless `create` is set; never overwrites one.
     """
@@ -160,7 +160,7 @@ def open_database(target, create: bool = False) -> pw.Database:
         where = str(target)
     try:
         database.connect()
-        if path is not None:
+        if path is not None and check:
             quick_check(database.execute_sql, where)
     except DatabaseProblem:
         database.close()

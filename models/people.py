@@ -203,19 +203,14 @@ def find_person_by_id(number: str, id_type: str = RESIDENT_ID) -> Person | None:
     return Person.live().where(Person.id_type == id_type, Person.id_number == number).first()
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def search_people(actor: User, text: str = "", limit: int = 500) -> list[Person]:
     """By name, ID number (any part) or phone; newest first."""
     require(actor, "people.view")
     query = Person.live()
     text = (text or "").strip()
     if text:
-        pattern = _like(text.upper())
         query = query.where(
-            Person.name.contains(text) | Person.id_number ** pattern | Person.phone.contains(text)
+            Person.name.contains(text) | Person.id_number.contains(text.upper()) | Person.phone.contains(text)
             | Person.village.contains(text)
         )
     return list(query.order_by(Person.updated_at.desc()).limit(limit))

@@ -3,14 +3,23 @@
 import peewee as pw
 
 from models import accounts, settings
-from models.db import db, open_database
+from models.backup import inspect_file
+from models.db import db, open_database, sqlite_path
 from models.errors import NotInitialised, ValidationError
 from models.migrations import migrate
 
 
 def open_app_database(target, create: bool = False) -> pw.Database:
-    """The one way the application opens its database: open, check, migrate."""
-    database = open_database(target, create=create)
+    """The one way the application opens its database: check (read-only), open, migrate.
+
+    The read-only check comes first so that a damaged, foreign or too-new file is refused before
+    opening it writes anything (even switching to WAL would change the file).
+    """
+    path = sqlite_path(target)
+    checked = path is not None and path.is_file() and path.stat().st_size > 0
+    if checked:
+        inspect_file(path, allow_blank=True)
+    database = open_database(target, create=create, check=not checked)
     try:
         migrate()
     except Exception:

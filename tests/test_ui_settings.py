@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from models import accounts, audit, backup, settings
 from models.db import db, utcnow
@@ -36,9 +36,10 @@ def make_page(qtbot, user, db_path):
     page = SettingsPage(user, db_path)
     qtbot.addWidget(page)
     page.resize(1366, 768)
-    page.show()
-    page.activateWindow()
-    qtbot.waitActive(page)
+    with qtbot.waitActive(page):
+        page.show()
+        page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
     return page
 
 
@@ -64,6 +65,13 @@ def replace_text(qtbot, edit, text):
 
 def click(qtbot, button):
     qtbot.mouseClick(button, Qt.LeftButton)
+
+
+def show_dialog(qtbot, dialog):
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # the window system reports it before Qt's widgets know
 
 
 def press_space(qtbot, widget):
@@ -98,7 +106,8 @@ def test_admin_changes_town_name_and_idle_minutes(qtbot, admin, db_path):
 
 def test_post_code_is_read_only_and_never_sent(qtbot, admin, db_path):
     page = make_page(qtbot, admin, db_path)
-    assert page.basic.post_code_edit.isReadOnly()
+    assert isinstance(page.basic.post_code_label, QLabel)  # shown as text, not as an input
+    assert page.basic.post_code_label.text() == "DT00"
     assert "post_code" not in page.basic.values()
 
 
@@ -123,11 +132,14 @@ def test_window_clerk_sees_read_only_settings_and_own_account(qtbot, make_user, 
     page = make_page(qtbot, clerk, db_path)
     assert page.tab_titles() == ["基本设置", "我的账户"]
     assert page.users_tab is None and page.backup_tab is None and page.audit_tab is None
-    assert page.basic.town_edit.isReadOnly()
-    assert page.basic.idle_spin.isReadOnly()
-    assert not page.basic.receipt_combo.isEnabled()
-    assert not page.basic.save_button.isVisible()
-    assert page.basic.town_edit.text() == "打通镇"
+    basic = page.basic
+    assert not basic.editable
+    assert basic.town_edit is None and basic.save_button is None  # no inputs, no 保存
+    assert basic.value_labels["town_name"].text() == "打通镇"
+    assert basic.value_labels["hall_phone"].text() == "023-48612345"
+    assert basic.value_labels["receipt_format"].text() == settings.RECEIPT_FORMATS["A4"]
+    assert basic.value_labels["idle_lock_minutes"].text() == "5 分钟"
+    assert not basic.save()
 
 
 # --- 用户管理 -----------------------------------------------------------------------------------
@@ -136,7 +148,7 @@ def test_admin_creates_window_and_mediator_user(qtbot, admin, db_path):
     page = make_page(qtbot, admin, db_path)
     page.show_tab("用户管理")
     dialog = page.users_tab.new_user_dialog()
-    dialog.show()
+    show_dialog(qtbot, dialog)
     qtbot.keyClicks(dialog.username_edit, "lixiaohong")
     type_text(qtbot, dialog.name_edit, "李晓红")
     qtbot.keyClicks(dialog.phone_edit, "13812345678")
@@ -162,7 +174,7 @@ def test_admin_creates_window_and_mediator_user(qtbot, admin, db_path):
 def test_user_dialog_refuses_mismatched_confirmation_and_stays_open(qtbot, admin, db_path):
     page = make_page(qtbot, admin, db_path)
     dialog = page.users_tab.new_user_dialog()
-    dialog.show()
+    show_dialog(qtbot, dialog)
     qtbot.keyClicks(dialog.username_edit, "zhaoqiang")
     type_text(qtbot, dialog.name_edit, "赵强")
     press_space(qtbot, dialog.role_boxes["grid"])
@@ -189,7 +201,7 @@ def test_edit_user_changes_roles_and_disables(qtbot, admin, make_user, db_path):
     page = make_page(qtbot, admin, db_path)
     select_user(page, "chenjing")
     dialog = page.users_tab.edit_user_dialog()
-    dialog.show()
+    show_dialog(qtbot, dialog)
     assert dialog.username_edit.isReadOnly()
     press_space(qtbot, dialog.role_boxes["grid"])
     press_space(qtbot, dialog.active_box)
@@ -216,7 +228,7 @@ def test_reset_password_unlocks_locked_user(qtbot, admin, make_user, db_path):
     assert page.users_tab.unlock_button.isEnabled()
 
     dialog = page.users_tab.reset_password_dialog()
-    dialog.show()
+    show_dialog(qtbot, dialog)
     qtbot.keyClicks(dialog.password_edit, NEW_PASSWORD)
     qtbot.keyClicks(dialog.confirm_edit, NEW_PASSWORD)
     click(qtbot, dialog.ok_button)
@@ -234,7 +246,7 @@ def test_reset_password_weak_password_stays_open(qtbot, admin, make_user, db_pat
     page = make_page(qtbot, admin, db_path)
     select_user(page, "sunmei")
     dialog = page.users_tab.reset_password_dialog()
-    dialog.show()
+    show_dialog(qtbot, dialog)
     qtbot.keyClicks(dialog.password_edit, "short")
     qtbot.keyClicks(dialog.confirm_edit, "short")
     click(qtbot, dialog.ok_button)
@@ -267,7 +279,7 @@ def test_manual_backup_then_restore_brings_data_back(qtbot, admin, db_path, monk
 
     click(qtbot, tab.backup_button)
     folder = backups_dir(db_path)
-    qtbot.waitUntil(lambda: list(folder.glob("manual-*.db")) and not tab.busy, timeout=10000)
+    qtbot.waitUntil(lambda: bool(list(folder.glob("manual-*.db"))) and not tab.busy, timeout=10000)
     manual = list(folder.glob("manual-*.db"))[0]
     assert backup.schema_version_of(manual) >= 1
     assert str(manual) in tab.status_label.text()
@@ -295,6 +307,22 @@ def test_manual_backup_then_restore_brings_data_back(qtbot, admin, db_path, monk
     assert settings.get_all()["district"] == "綦江区新城"
 
 
+def test_backup_elsewhere_adds_db_suffix_and_audits(qtbot, admin, db_path, monkeypatch, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr("ui.settings_page.QFileDialog.getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(usb / "打通镇备份"), "")))
+    page = make_page(qtbot, admin, db_path)
+    tab = page.show_tab("备份与恢复")
+    click(qtbot, tab.elsewhere_button)
+    target = usb / "打通镇备份.db"
+    qtbot.waitUntil(lambda: target.exists() and not tab.busy, timeout=10000)
+    assert backup.schema_version_of(target) >= 1
+    assert str(target) in tab.status_label.text()
+    assert audit.recent(action="backup")[0].summary == f"备份数据库到 {target}"
+    assert tab.selected_backup() is None  # not in the backups folder, so not in the list
+
+
 def test_failed_restore_reopens_database_then_reports(qtbot, admin, db_path, monkeypatch, tmp_path):
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
     reported = []
@@ -302,11 +330,15 @@ def test_failed_restore_reopens_database_then_reports(qtbot, admin, db_path, mon
                         lambda parent, exc, title=None: reported.append((db.obj.is_closed(), exc)))
     bogus = tmp_path / "not-a-backup.db"
     bogus.write_text("hello")
+    monkeypatch.setattr("ui.settings_page.QFileDialog.getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(bogus), "")))
     page = make_page(qtbot, admin, db_path)
     restored = []
     page.restored.connect(lambda: restored.append(True))
-    assert page.backup_tab.restore_from(bogus)
-    qtbot.waitUntil(lambda: reported, timeout=10000)
+    tab = page.show_tab("备份与恢复")
+    assert not tab.restore_button.isEnabled()  # nothing selected yet
+    click(qtbot, tab.restore_file_button)
+    qtbot.waitUntil(lambda: bool(reported), timeout=10000)
     closed_when_reported, exc = reported[0]
     assert not closed_when_reported
     assert "不是 TownDesk 数据库" in exc.message
@@ -321,10 +353,11 @@ def test_restore_cancelled_changes_nothing(qtbot, admin, db_path, monkeypatch):
     tab = page.show_tab("备份与恢复")
     assert tab.model.rowCount() == 1
     assert tab.model.index(0, 1).data() == "自动备份"
-    tab.table.setFocus()
+    assert tab.selected_backup() is None and not tab.restore_button.isEnabled()
+    tab.table.setFocus()  # as by Tab: the row under the cursor becomes selected
     qtbot.keyClick(tab.table, Qt.Key_Down)
-    assert tab.selected_backup() is not None
-    assert not tab.restore_from(tab.selected_backup())
+    assert tab.selected_backup() is not None and tab.restore_button.isEnabled()
+    click(qtbot, tab.restore_button)
     assert not db.obj.is_closed()
     assert audit.recent(action="restore") == []
 

@@ -6,7 +6,7 @@ QTimer.singleShot before the call that opens the dialog, exactly as a person wou
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWizard
 
 from models import accounts, audit, backup, settings
 from models.db import close_database
@@ -31,6 +31,8 @@ def when_modal(qtbot, cls, act):
             return
         try:
             act(dialog)
+            assert not dialog.isVisible(), "the dialog should have closed: " + repr(
+                [w.text() for w in dialog.findChildren(QLabel) if w.property("role") == "error" or "：" in w.text()])
         except BaseException:
             dialog.reject()
             raise
@@ -44,7 +46,7 @@ def fill_wizard(qtbot, wizard: SetupWizard):
     type_text(qtbot, page.district, "綦江区")
     type_text(qtbot, page.post_name, "打通镇便民服务中心")
     qtbot.keyClicks(page.post_code, "dt00")
-    qtbot.keyClicks(page.hall_phone, "023 4861 2345")
+    qtbot.keyClicks(page.hall_phone, "023 48612345")
     qtbot.mouseClick(wizard.button(QWizard.NextButton), Qt.LeftButton)
     admin = wizard.admin_page
     qtbot.keyClicks(admin.username, "wangjg")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -48,6 +49,7 @@ HINT_STYLES = {
     "warn": "color: #e65100;",
     "error": "color: #c62828;",
 }
+READ_ONLY_STYLE = "QLineEdit { background: #eeeeee; color: #555555; }"
 NOTICE_STYLE = (
     "QLabel { background: #e3f2fd; color: #0d47a1; border: 1px solid #90caf9;"
     " border-radius: 3px; padding: 6px; }"
@@ -132,10 +134,26 @@ class BirthDateEdit(QDateEdit):
 
 
 class _FormDialog(QDialog):
-    """Enter moves to the next field; Enter in the last field saves."""
+    """Enter moves to the next field; Enter in the last field saves; Esc asks before dropping typed work."""
+
+    _initial_state = None
 
     def _form_fields(self) -> list[QWidget]:
         raise NotImplementedError
+
+    def _state(self):
+        """What the user has filled in, to tell whether closing would lose anything."""
+        return [w.currentText() if isinstance(w, QComboBox) else
+                w.text() for w in self._form_fields()]
+
+    def _remember_state(self) -> None:
+        self._initial_state = self._state()
+
+    def reject(self) -> None:
+        if self._initial_state is not None and self._state() != self._initial_state and not _ask(
+                self, self.tr("放弃修改"), self.tr("已填写的内容还没有保存，确定要放弃吗？")):
+            return
+        super().reject()
 
     def save(self) -> bool:
         raise NotImplementedError
@@ -163,9 +181,30 @@ def _buttons(dialog: QDialog) -> QDialogButtonBox:
     return box
 
 
+class _HintLabel(QLabel):
+    """A wrapping label as tall as its text at its real width (QFormLayout asks sizeHint, not heightForWidth)."""
+
+    def sizeHint(self):  # noqa: N802
+        hint = super().sizeHint()
+        if self.wordWrap() and self.width() > 0:
+            hint.setHeight(self.heightForWidth(self.width()))
+        return hint
+
+    def resizeEvent(self, event):  # noqa: N802
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        super().setText(text)
+        self.updateGeometry()
+
+
 def _hint_label() -> QLabel:
-    label = QLabel()
+    label = _HintLabel()
     label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)  # use the form's width before wrapping
+    label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
     label.hide()
     return label
 
@@ -282,8 +321,10 @@ class PersonDialog(_FormDialog):
         layout.addWidget(self.notice)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
+        layout.addStretch(1)
         layout.addWidget(legend)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(540)
 
         chain = [self.name_edit, self.id_type_combo, self.id_edit, self.change_id_button, self.gender_combo,
                  self.birth_edit, self.ethnicity_combo, self.phone_edit, self.address_edit, self.village_edit,
@@ -304,6 +345,7 @@ class PersonDialog(_FormDialog):
         self._update_title()
         self._update_id_placeholder()
         self._refresh_id_state()
+        self._remember_state()
         self.name_edit.setFocus()
 
     # --- filling and reading the form ---------------------------------------------------------
@@ -514,6 +556,7 @@ class PersonDialog(_FormDialog):
         finally:
             self._busy = False
         self.id_edit.setReadOnly(True)
+        self.id_edit.setStyleSheet(READ_ONLY_STYLE)
         self.id_type_combo.setEnabled(False)
         self.change_id_button.setText(self.tr("更改证件号码"))
         self.change_id_button.show()
@@ -537,6 +580,7 @@ class PersonDialog(_FormDialog):
             self._keep_stored_id = False
             self._changing_id = True
             self.id_edit.setReadOnly(False)
+            self.id_edit.setStyleSheet("")
             self.id_type_combo.setEnabled(True)
             self.id_edit.clear()
             self.change_id_button.setText(self.tr("恢复原号码"))
@@ -637,9 +681,10 @@ class OrganisationDialog(_FormDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
+        layout.addStretch(1)
         layout.addWidget(legend)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(540)
 
         if org is not None:
             self.name_edit.setText(org.name)
@@ -650,6 +695,7 @@ class OrganisationDialog(_FormDialog):
             self.address_edit.setText(org.address)
         self.code_edit.textChanged.connect(self._code_changed)
         self._code_changed(self.code_edit.text())
+        self._remember_state()
         self.name_edit.setFocus()
 
     def _form_fields(self) -> list[QWidget]:
@@ -878,6 +924,8 @@ class _RecordTab(QWidget):
                 self.count_text(len(rows)), LIST_LIMIT)
         elif not rows and text:
             count = self.count_text(0) + "　" + self.not_found_text(text)
+        elif not rows and self.can_edit:
+            count = self.count_text(0) + "　" + self.tr("还没有登记，可按 Ctrl+N 新增。")
         else:
             count = self.count_text(len(rows))
         self.count_label.setText(count)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -41,7 +40,6 @@ from ui.common import Column, FieldErrors, RecordTableModel, run_in_background, 
 
 AUDIT_LIMIT = 500
 MANUAL_PREFIX = "manual-"
-HINT_STYLE = "color: #5f6368;"
 OK_STYLE = "color: #2e7d32;"
 NOTICE_STYLE = "color: #8a5a00; background: #fff4d6; padding: 6px; border-radius: 3px;"
 
@@ -125,9 +123,10 @@ def _role_description(role: str) -> str:
 
 
 def _hint(text: str) -> QLabel:
+    """Grey explanatory text (the application's stylesheet styles QLabel[role="hint"])."""
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet(HINT_STYLE)
+    label.setProperty("role", "hint")
     return label
 
 
@@ -145,19 +144,44 @@ def _show_status(label: QLabel, text: str) -> None:
     label.setVisible(bool(text))
 
 
-def _with_hint(widget: QWidget, hint: str) -> QWidget:
-    box = QWidget()
-    column = QVBoxLayout(box)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(2)
-    column.addWidget(widget)
-    column.addWidget(_hint(hint))
-    return box
+class _Form(QGridLayout):
+    """Captions left, fields right, an optional grey hint under a field. Captions stay level with
+    their field (QFormLayout would centre them on field + hint)."""
 
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setHorizontalSpacing(12)
+        self.setVerticalSpacing(6)
+        self.setColumnStretch(1, 1)
+        self._row = 0
 
-def _add_row(form: QFormLayout, label: str, widget: QWidget, hint: str | None = None) -> None:
-    widget.setAccessibleName(label)
-    form.addRow(label + "：", _with_hint(widget, hint) if hint else widget)
+    def add_row(self, label: str, widget: QWidget, hint: str | None = None,
+                caption_height: int | None = None) -> QLabel:
+        widget.setAccessibleName(label)
+        widget.ensurePolished()
+        caption = QLabel(label + "：")
+        caption.setBuddy(widget)
+        caption.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        caption.setMinimumHeight(caption_height or widget.sizeHint().height())
+        self.addWidget(caption, self._row, 0, Qt.AlignTop)
+        if widget.maximumWidth() < 10000:
+            self.addWidget(widget, self._row, 1, Qt.AlignLeft)
+        else:
+            self.addWidget(widget, self._row, 1)
+        self._row += 1
+        if hint:
+            widget.setAccessibleDescription(hint)
+            note = _hint(hint)
+            note.setContentsMargins(0, 0, 0, 4)
+            self.addWidget(note, self._row, 1)
+            self.setRowMinimumHeight(self._row, 0)
+            self._row += 1
+        return caption
+
+    def add_wide(self, widget: QWidget) -> None:
+        """A heading or notice across both columns."""
+        self.addWidget(widget, self._row, 0, 1, 2)
+        self._row += 1
 
 
 def _password_edit() -> QLineEdit:
@@ -167,8 +191,18 @@ def _password_edit() -> QLineEdit:
     return edit
 
 
-def _table(model: RecordTableModel) -> QTableView:
-    view = QTableView()
+class _Table(QTableView):
+    """A read-only record table. Focusing it by keyboard selects a row, so the buttons below work at once."""
+
+    def focusInEvent(self, event):  # noqa: N802 (Qt's name)
+        super().focusInEvent(event)
+        if self.model().rowCount() and not self.selectionModel().hasSelection():
+            current = self.currentIndex()
+            _select_row(self, current.row() if current.isValid() else 0)
+
+
+def _table(model: RecordTableModel, stretch_last: bool = True) -> QTableView:
+    view = _Table()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectRows)
     view.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -179,7 +213,7 @@ def _table(model: RecordTableModel) -> QTableView:
     view.verticalHeader().hide()
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeToContents)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(stretch_last)
     header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
     return view
 
@@ -212,7 +246,7 @@ def _dialog_buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QP
 # --- 基本设置 -----------------------------------------------------------------------------------
 
 class BasicSettingsTab(QWidget):
-    """Town, post and counter preferences; editable with settings.manage, read-only otherwise."""
+    """Town, post and counter preferences: a form with settings.manage, plain read-only text otherwise."""
 
     saved = Signal(dict)  # the changed settings
 
@@ -220,8 +254,6 @@ class BasicSettingsTab(QWidget):
         super().__init__(parent)
         self.user = user
         self.editable = user.can("settings.manage")
-        L = settings.LABELS
-
         layout = QVBoxLayout(self)
         layout.addWidget(_hint(self.tr("这些设置保存在本站点的数据库中，打印的回执、编号和窗口标题都会用到。")))
         if not self.editable:
@@ -231,85 +263,100 @@ class BasicSettingsTab(QWidget):
             notice.setStyleSheet(NOTICE_STYLE)
             layout.addWidget(notice)
 
-        self.town_edit = QLineEdit()
-        self.town_edit.setMaxLength(40)
-        self.town_edit.setPlaceholderText(self.tr("如：打通镇"))
-        self.district_edit = QLineEdit()
-        self.district_edit.setMaxLength(40)
-        self.district_edit.setPlaceholderText(self.tr("如：綦江区"))
-        self.post_name_edit = QLineEdit()
-        self.post_name_edit.setMaxLength(40)
-        self.post_name_edit.setPlaceholderText(self.tr("如：打通镇便民服务中心"))
-        self.post_code_edit = QLineEdit()
-        self.post_code_edit.setReadOnly(True)
-        self.hall_phone_edit = QLineEdit()
-        self.hall_phone_edit.setMaxLength(32)
-        self.hall_phone_edit.setPlaceholderText(self.tr("如：023-48612345"))
-        self.receipt_combo = QComboBox()
-        for key, name in settings.RECEIPT_FORMATS.items():
-            self.receipt_combo.addItem(name, key)
-        self.idle_spin = QSpinBox()
-        self.idle_spin.setRange(1, 120)
-        self.idle_spin.setSuffix(self.tr(" 分钟"))
+        # Read-only values are shown as text, not as inputs that merely refuse typing.
+        self.value_labels: dict[str, QLabel] = {}
+        self.town_edit = self.district_edit = self.post_name_edit = self.hall_phone_edit = None
+        self.receipt_combo = self.idle_spin = self.save_button = None
+        if self.editable:
+            self.town_edit = QLineEdit()
+            self.town_edit.setMaxLength(40)
+            self.town_edit.setPlaceholderText(self.tr("如：打通镇"))
+            self.district_edit = QLineEdit()
+            self.district_edit.setMaxLength(40)
+            self.district_edit.setPlaceholderText(self.tr("如：綦江区"))
+            self.post_name_edit = QLineEdit()
+            self.post_name_edit.setMaxLength(40)
+            self.post_name_edit.setPlaceholderText(self.tr("如：打通镇便民服务中心"))
+            self.hall_phone_edit = QLineEdit()
+            self.hall_phone_edit.setMaxLength(32)
+            self.hall_phone_edit.setPlaceholderText(self.tr("如：023-48612345"))
+            self.receipt_combo = QComboBox()
+            for key, name in settings.RECEIPT_FORMATS.items():
+                self.receipt_combo.addItem(name, key)
+            self.idle_spin = QSpinBox()
+            self.idle_spin.setRange(1, 120)
+            self.idle_spin.setSuffix(self.tr(" 分钟"))
+            self.idle_spin.setMaximumWidth(160)
+
+        def shown(key: str, editor: QWidget | None) -> QWidget:
+            if editor is not None:
+                return editor
+            label = QLabel()
+            label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+            label.setStyleSheet("font-weight: bold;")
+            self.value_labels[key] = label
+            return label
 
         form_box = QWidget()
         form_box.setMaximumWidth(760)
-        form = QFormLayout(form_box)
+        form = _Form(form_box)
         form.setContentsMargins(0, 8, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        _add_row(form, self.tr("镇（街道）名称"), self.town_edit)
-        _add_row(form, self.tr("所属区县"), self.district_edit)
-        _add_row(form, self.tr("本站点名称"), self.post_name_edit)
-        _add_row(form, self.tr("站点代码"), self.post_code_edit,
+        form.add_row(self.tr("镇（街道）名称"), shown("town_name", self.town_edit))
+        form.add_row(self.tr("所属区县"), shown("district", self.district_edit))
+        form.add_row(self.tr("本站点名称"), shown("post_name", self.post_name_edit))
+        self.post_code_label = shown("post_code", None)
+        form.add_row(self.tr("站点代码"), self.post_code_label,
                  self.tr("站点代码在初始化时确定，之后不能修改：它已写入每一条记录和每一个编号。"))
-        _add_row(form, self.tr("服务大厅电话"), self.hall_phone_edit,
-                 self.tr("印在回执上，供群众咨询。可填座机（如 023-48612345）或手机号，也可不填。"))
-        _add_row(form, self.tr("回执纸张格式"), self.receipt_combo)
-        _add_row(form, self.tr("无操作自动锁定"), self.idle_spin,
+        form.add_row(self.tr("服务大厅电话"), shown("hall_phone", self.hall_phone_edit),
+                 self.tr("印在回执上，供群众咨询。可填座机（如 023-48612345）或手机号，也可不填。")
+                 if self.editable else None)
+        form.add_row(self.tr("回执纸张格式"), shown("receipt_format", self.receipt_combo))
+        form.add_row(self.tr("无操作自动锁定"), shown("idle_lock_minutes", self.idle_spin),
                  self.tr("超过这段时间无人操作，窗口会自动锁定，需重新输入密码。"
                          "服务窗口面向群众，工作人员离开座位时，可防止他人查看或改动信息。"))
         layout.addWidget(form_box)
 
         self.error_label = QLabel()
         layout.addWidget(self.error_label)
+        L = settings.LABELS
         self.errors = FieldErrors(self.error_label, {
             L["town_name"]: self.town_edit,
             L["district"]: self.district_edit,
             L["post_name"]: self.post_name_edit,
-            L["post_code"]: self.post_code_edit,
             L["hall_phone"]: self.hall_phone_edit,
             L["receipt_format"]: self.receipt_combo,
             L["idle_lock_minutes"]: self.idle_spin,
-        })
+        } if self.editable else {})
 
-        buttons = QHBoxLayout()
-        self.save_button = QPushButton(self.tr("保存(&S)"))
-        self.save_button.setToolTip(self.tr("保存以上设置（Alt+S）"))
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.save_button)
+        row = QHBoxLayout()
         self.status_label = _status_label()
-        buttons.addWidget(self.status_label, 1)
-        layout.addLayout(buttons)
-        layout.addStretch()
-
         if self.editable:
+            self.save_button = QPushButton(self.tr("保存(&S)"))
+            self.save_button.setToolTip(self.tr("保存以上设置（Alt+S；在输入框中按回车键也可保存）"))
+            self.save_button.setMinimumWidth(120)
+            self.save_button.clicked.connect(self.save)
+            row.addWidget(self.save_button)
             for edit in (self.town_edit, self.district_edit, self.post_name_edit, self.hall_phone_edit):
                 edit.returnPressed.connect(self.save)
-        else:
-            for edit in (self.town_edit, self.district_edit, self.post_name_edit, self.hall_phone_edit):
-                edit.setReadOnly(True)
-            self.idle_spin.setReadOnly(True)
-            self.idle_spin.setButtonSymbols(QSpinBox.NoButtons)
-            self.receipt_combo.setEnabled(False)
-            self.save_button.hide()
+        row.addWidget(self.status_label)
+        row.addStretch()
+        layout.addLayout(row)
+        layout.addStretch()
         self.load()
 
     def load(self) -> None:
         values = settings.get_all()
+        self.post_code_label.setText(values["post_code"])
+        if not self.editable:
+            for key, label in self.value_labels.items():
+                label.setText(values[key] or self.tr("（未填写）"))
+            self.value_labels["receipt_format"].setText(
+                settings.RECEIPT_FORMATS.get(values["receipt_format"], values["receipt_format"]))
+            self.value_labels["idle_lock_minutes"].setText(self.tr("{0} 分钟").format(values["idle_lock_minutes"]))
+            return
         self.town_edit.setText(values["town_name"])
         self.district_edit.setText(values["district"])
         self.post_name_edit.setText(values["post_name"])
-        self.post_code_edit.setText(values["post_code"])
         self.hall_phone_edit.setText(values["hall_phone"])
         index = self.receipt_combo.findData(values["receipt_format"])
         self.receipt_combo.setCurrentIndex(max(index, 0))
@@ -330,6 +377,8 @@ class BasicSettingsTab(QWidget):
         }
 
     def save(self) -> bool:
+        if not self.editable:
+            return False
         self.errors.clear()
         _show_status(self.status_label, "")
         try:
@@ -358,7 +407,7 @@ class UserDialog(QDialog):
         self.saved_user: User | None = None
         creating = user is None
         self.setWindowTitle(self.tr("新增用户") if creating else self.tr("编辑用户"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(680)
 
         layout = QVBoxLayout(self)
         if creating:
@@ -368,7 +417,7 @@ class UserDialog(QDialog):
             layout.addWidget(_hint(self.tr("修改“{0}”的姓名、电话、角色或启用状态。密码请用“重置密码”。").format(
                 user.display_name)))
 
-        self.username_edit = QLineEdit()
+        self.username_edit = QLineEdit(self)
         self.username_edit.setMaxLength(32)
         self.name_edit = QLineEdit()
         self.name_edit.setMaxLength(32)
@@ -376,17 +425,20 @@ class UserDialog(QDialog):
         self.phone_edit.setMaxLength(32)
         self.phone_edit.setPlaceholderText(self.tr("手机号或座机，可不填"))
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form = _Form()
         if creating:
             self.username_edit.setPlaceholderText(self.tr("如：zhangsan"))
-            _add_row(form, self.tr("用户名"), self.username_edit)
+            form.add_row(self.tr("用户名"), self.username_edit)
         else:
             self.username_edit.setText(user.username)
             self.username_edit.setReadOnly(True)
-            _add_row(form, self.tr("用户名"), self.username_edit, self.tr("用户名创建后不能修改。"))
-        _add_row(form, self.tr("姓名"), self.name_edit)
-        _add_row(form, self.tr("联系电话"), self.phone_edit)
+            self.username_edit.hide()  # kept for the error mapping; the fixed name is shown as text
+            username_label = QLabel(user.username)
+            username_label.setStyleSheet("font-weight: bold;")
+            username_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            form.add_row(self.tr("用户名"), username_label, self.tr("用户名创建后不能修改。"))
+        form.add_row(self.tr("姓名"), self.name_edit)
+        form.add_row(self.tr("联系电话"), self.phone_edit)
 
         roles_box = QWidget()
         grid = QGridLayout(roles_box)
@@ -402,18 +454,20 @@ class UserDialog(QDialog):
             grid.addWidget(description, row, 1)
         grid.setColumnStretch(1, 1)
         roles_box.setAccessibleName(self.tr("角色"))
-        form.addRow(self.tr("角色") + "：", roles_box)
+        first = next(iter(self.role_boxes.values()))
+        first.ensurePolished()
+        form.add_row(self.tr("角色"), roles_box, caption_height=first.sizeHint().height())
 
         self.active_box = QCheckBox(self.tr("启用（停用后不能登录，其记录仍保留）"))
         self.password_edit = _password_edit()
         self.confirm_edit = _password_edit()
         if creating:
-            _add_row(form, self.tr("初始密码"), self.password_edit,
+            form.add_row(self.tr("初始密码"), self.password_edit,
                      self.tr("至少8位，需同时包含字母和数字。请当面告诉该用户。"))
-            _add_row(form, self.tr("确认密码"), self.confirm_edit)
+            form.add_row(self.tr("确认密码"), self.confirm_edit)
         else:
             self.active_box.setChecked(user.active)
-            form.addRow(self.tr("状态") + "：", self.active_box)
+            form.add_row(self.tr("状态"), self.active_box)
             self.name_edit.setText(user.display_name)
             self.phone_edit.setText(user.phone)
             for role in user.role_list:
@@ -473,10 +527,9 @@ class ResetPasswordDialog(QDialog):
             "如账户因密码输错被锁定，也会一并解锁。").format(user.display_name, user.username)))
         self.password_edit = _password_edit()
         self.confirm_edit = _password_edit()
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        _add_row(form, self.tr("新密码"), self.password_edit, self.tr("至少8位，需同时包含字母和数字。"))
-        _add_row(form, self.tr("确认新密码"), self.confirm_edit)
+        form = _Form()
+        form.add_row(self.tr("新密码"), self.password_edit, self.tr("至少8位，需同时包含字母和数字。"))
+        form.add_row(self.tr("确认新密码"), self.confirm_edit)
         layout.addLayout(form)
         self.error_label = QLabel()
         layout.addWidget(self.error_label)
@@ -534,9 +587,12 @@ class UsersTab(QWidget):
         self.reset_button.clicked.connect(self.reset_password)
         self.unlock_button.clicked.connect(self.unlock_selected)
         for button in (self.new_button, self.edit_button, self.reset_button, self.unlock_button):
+            button.setMinimumWidth(110)
             row.addWidget(button)
         self.status_label = _status_label()
-        row.addWidget(self.status_label, 1)
+        row.addSpacing(12)
+        row.addWidget(self.status_label)
+        row.addStretch()
         layout.addLayout(row)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.refresh()
@@ -634,15 +690,15 @@ class BackupTab(QWidget):
             self.folder = None
             self.table = None
             message = _hint(self.tr(
-                "本程序连接的是服务器上的数据库。服务器数据库的备份和恢复由服务器管理员用数据库自带的工具"
-                "（如 pg_dump、pg_restore）完成，这里不提供按钮。"))
+                "本程序连接的是服务器上的数据库，数据统一保存在服务器中。备份和恢复请联系服务器管理员，"
+                "用数据库自带的工具（如 pg_dump、pg_restore）进行。"))
             layout.addWidget(message)
             layout.addStretch()
             return
 
         self.folder = backups_dir(self.db_path)
         layout.addWidget(_hint(self.tr(
-            "备份文件保存在数据库旁边的文件夹中（见下）。程序会自动备份，保留最近 {0} 份自动备份；"
+            "备份文件保存在数据库旁边的“backups”文件夹中（路径见下）。程序会自动备份，保留最近 {0} 份自动备份；"
             "恢复或升级前，也会先把当前数据另存一份。为防电脑损坏，请定期用“备份到其他位置…”存一份到U盘。"
         ).format(backup.KEEP_AUTOMATIC)))
         folder_label = QLabel(self.tr("备份文件夹：{0}").format(self.folder))
@@ -656,7 +712,7 @@ class BackupTab(QWidget):
             Column(self.tr("时间"), _file_time),
             Column(self.tr("大小"), _file_size, Qt.AlignRight | Qt.AlignVCenter),
         ], self)
-        self.table = _table(self.model)
+        self.table = _table(self.model, stretch_last=False)
         self.table.setAccessibleName(self.tr("已有的备份"))
         layout.addWidget(self.table, 1)
 
@@ -666,16 +722,24 @@ class BackupTab(QWidget):
         self.elsewhere_button = QPushButton(self.tr("备份到其他位置(&O)…"))
         self.elsewhere_button.setToolTip(self.tr("把当前数据另存到U盘或其他文件夹"))
         self.restore_button = QPushButton(self.tr("从备份恢复(&R)…"))
-        self.restore_button.setToolTip(self.tr("用表中选中的备份替换当前数据；未选中时可选择其他位置的备份文件"))
+        self.restore_button.setToolTip(self.tr("用表中选中的备份替换当前数据"))
+        self.restore_file_button = QPushButton(self.tr("从其他文件恢复(&F)…"))
+        self.restore_file_button.setToolTip(self.tr("选择U盘或其他文件夹中的备份文件，用它替换当前数据"))
         self.backup_button.clicked.connect(self.backup_now)
         self.elsewhere_button.clicked.connect(self.backup_elsewhere)
         self.restore_button.clicked.connect(self.restore_clicked)
-        for button in (self.backup_button, self.elsewhere_button, self.restore_button):
+        self.restore_file_button.clicked.connect(self.restore_other_file)
+        for button in (self.backup_button, self.elsewhere_button):
+            row.addWidget(button)
+        row.addSpacing(24)
+        for button in (self.restore_button, self.restore_file_button):
             row.addWidget(button)
         row.addStretch()
         layout.addLayout(row)
+        layout.addWidget(_hint(self.tr("恢复：先在表中选中一个备份（可用方向键），再按“从备份恢复…”。")))
         self.status_label = _status_label()
         layout.addWidget(self.status_label)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.refresh()
 
     @property
@@ -691,6 +755,10 @@ class BackupTab(QWidget):
             names = [p.name for p in self.model.rows]
             if select.name in names and Path(select).parent.resolve() == self.folder:
                 _select_row(self.table, names.index(select.name))
+        self._update_buttons()
+
+    def _update_buttons(self, *args) -> None:
+        self.restore_button.setEnabled(self.selected_backup() is not None)
 
     def selected_backup(self) -> Path | None:
         return _selected(self.table) if self.table is not None else None
@@ -750,19 +818,23 @@ class BackupTab(QWidget):
     def restore_clicked(self) -> None:
         chosen = self.selected_backup()
         if chosen is None:
-            path, _ = QFileDialog.getOpenFileName(
-                self, self.tr("选择要恢复的备份文件"), str(self.folder),
-                self.tr("TownDesk 备份 (*.db);;所有文件 (*)"))
-            if not path:
-                return
-            chosen = Path(path)
-        self.restore_from(chosen)
+            self.restore_other_file()
+        else:
+            self.restore_from(chosen)
+
+    def restore_other_file(self) -> None:
+        start = self.folder if self.folder.exists() else self.db_path.parent
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择要恢复的备份文件"), str(start), self.tr("TownDesk 备份 (*.db);;所有文件 (*)"))
+        if path:
+            self.restore_from(Path(path))
 
     def confirm_restore(self, file: Path) -> bool:
         text = self.tr(
-            "将用备份“{0}”（{1}）替换当前的全部数据，此后录入的内容都会被替换掉。\n\n"
-            "替换前，程序会先把当前数据库另存一份到备份文件夹（文件名以 before-restore- 开头），需要时还可以恢复回来。\n\n"
-            "恢复完成后，所有人都需要重新登录；其他电脑上如也打开了本数据库，请先退出。\n\n"
+            "将用以下备份替换当前的全部数据：\n{0}\n（备份时间 {1}）\n\n"
+            "这个时间之后录入或修改的内容都会被替换掉。替换前，当前数据会先另存到备份文件夹"
+            "（before-restore- 开头的文件），需要时可以再恢复回来。\n\n"
+            "恢复后所有人都需要重新登录；其他电脑上如也打开了本数据库，请先退出。\n\n"
             "确定要恢复吗？").format(file.name, _file_time(file))
         answer = QMessageBox.question(self, self.tr("从备份恢复"), text,
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
@@ -895,37 +967,33 @@ class AccountTab(QWidget):
         super().__init__(parent)
         self.user = user
         layout = QVBoxLayout(self)
-        info_box = QWidget()
-        info_box.setMaximumWidth(760)
-        info = QFormLayout(info_box)
-        info.setContentsMargins(0, 0, 0, 0)
-        info.addRow(self.tr("姓名："), QLabel(user.display_name))
-        info.addRow(self.tr("用户名："), QLabel(user.username))
-        info.addRow(self.tr("角色："), QLabel(user.role_names))
-        layout.addWidget(info_box)
+        box = QWidget()
+        box.setMaximumWidth(760)
+        form = _Form(box)
+        form.setContentsMargins(0, 0, 0, 0)
+        for caption, value in ((self.tr("姓名"), user.display_name), (self.tr("用户名"), user.username),
+                               (self.tr("角色"), user.role_names)):
+            label = QLabel(value)
+            label.setStyleSheet("font-weight: bold;")
+            label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            form.add_row(caption, label)
 
         heading = QLabel(self.tr("修改密码"))
-        heading.setStyleSheet("font-weight: bold; margin-top: 12px;")
-        layout.addWidget(heading)
+        heading.setStyleSheet("font-weight: bold; font-size: 15px; margin-top: 16px;")
+        form.add_wide(heading)
         self.notice = QLabel(self.tr("您正在使用管理员设置的临时密码，请现在改成只有自己知道的密码。"))
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet(NOTICE_STYLE)
         self.notice.setVisible(bool(user.must_change_password))
-        layout.addWidget(self.notice)
-        layout.addWidget(_hint(self.tr("新密码至少8位，需同时包含字母和数字。密码只有自己知道，请勿告诉他人或写在显眼处。")))
-
+        form.add_wide(self.notice)
         self.old_edit = _password_edit()
         self.new_edit = _password_edit()
         self.confirm_edit = _password_edit()
-        form_box = QWidget()
-        form_box.setMaximumWidth(760)
-        form = QFormLayout(form_box)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        _add_row(form, self.tr("原密码"), self.old_edit)
-        _add_row(form, self.tr("新密码"), self.new_edit)
-        _add_row(form, self.tr("确认新密码"), self.confirm_edit)
-        layout.addWidget(form_box)
+        form.add_row(self.tr("原密码"), self.old_edit)
+        form.add_row(self.tr("新密码"), self.new_edit, self.tr("至少8位，需同时包含字母和数字。"))
+        form.add_row(self.tr("确认新密码"), self.confirm_edit,
+                     self.tr("密码只有自己知道：请勿告诉他人，也不要写在显眼处。"))
+        layout.addWidget(box)
         for edit in (self.old_edit, self.new_edit, self.confirm_edit):
             edit.returnPressed.connect(self.change_password)
 
@@ -938,7 +1006,9 @@ class AccountTab(QWidget):
         self.change_button.clicked.connect(self.change_password)
         row.addWidget(self.change_button)
         self.status_label = _status_label()
-        row.addWidget(self.status_label, 1)
+        row.addSpacing(12)
+        row.addWidget(self.status_label)
+        row.addStretch()
         layout.addLayout(row)
         layout.addStretch()
 
