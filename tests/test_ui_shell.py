@@ -172,3 +172,17 @@ def test_damaged_database_offers_the_newest_backup(qtbot, admin, db_path, monkey
     kept = [p.name for p in (db_path.parent / "backups").iterdir() if p.name.startswith("before-restore")]
     assert kept, "the damaged file must be kept, not discarded"
     close_database()
+
+
+def test_saved_settings_take_effect_in_the_open_window(qtbot, admin, db_path):
+    from models import settings as app_settings
+    from ui.main_window import MainWindow
+
+    window = MainWindow(admin, db_path, str(db_path))
+    qtbot.addWidget(window)
+    page = window.show_area("settings")
+    changed = app_settings.update(admin, {"idle_lock_minutes": "2", "post_name": "打通镇政务服务中心"})
+    page.settings_saved.emit(changed)
+    assert window.idle.timer.interval() == 2 * 60_000
+    assert "打通镇政务服务中心" in window.windowTitle() and "打通镇政务服务中心" in window.post_label.text()
+    window.idle.stop()

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
@@ -19,6 +19,8 @@ from models.paths import data_dir, log_dir
 
 @dataclass
 class Area:
+    """One entry of the navigation; `title` and the placeholder text are translated where shown."""
+
     key: str
     title: str
     permission: str | None
@@ -30,9 +32,10 @@ class PlaceholderPage(QWidget):
 
     def __init__(self, title: str, coming: str, parent=None):
         super().__init__(parent)
-        heading = QLabel(title)
+        heading = QLabel(QCoreApplication.translate("areas", title))
         heading.setProperty("role", "title")
-        body = QLabel(self.tr("本功能尚在建设中，当前版本还不能使用。") + "\n\n" + self.tr("建成后将提供：") + "\n" + coming)
+        body = QLabel(self.tr("本功能尚在建设中，当前版本还不能使用。") + "\n\n" + self.tr("建成后将提供：") + "\n"
+                      + QCoreApplication.translate("areas", coming))
         body.setWordWrap(True)
         body.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         layout = QVBoxLayout(self)
@@ -58,6 +61,7 @@ def _settings(window):
 
     page = SettingsPage(window.user, window.db_path)
     page.restored.connect(window.after_restore)
+    page.settings_saved.connect(window.settings_changed)
     return page
 
 
@@ -162,7 +166,6 @@ class MainWindow(QMainWindow):
         self.db_path = db_path
         self.where = where
         values = settings.get_all()
-        self.setWindowTitle(self.tr("{0} {1} — TownDesk").format(values["town_name"], values["post_name"]))
         self.areas = [a for a in AREAS if a.permission is None or user.can(a.permission)]
         self.pages: dict[str, QWidget] = {}
         self.signed_out = False
@@ -172,8 +175,9 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(180)
         self.area_stack = QStackedWidget()
         for number, area in enumerate(self.areas, start=1):
-            item = QListWidgetItem(area.title)
-            item.setToolTip(self.tr("{0}（Ctrl+{1}）").format(area.title, number))
+            title = QCoreApplication.translate("areas", area.title)
+            item = QListWidgetItem(title)
+            item.setToolTip(self.tr("{0}（Ctrl+{1}）").format(title, number))
             self.navigation.addItem(item)
             page = area.build(self)
             self.pages[area.key] = page
@@ -221,10 +225,21 @@ class MainWindow(QMainWindow):
     def build_status_bar(self, values: dict) -> None:
         bar = self.statusBar()
         self.user_label = QLabel(self.tr("用户：{0}（{1}）").format(self.user.display_name, self.user.role_names))
-        self.post_label = QLabel(self.tr("站点：{0}（{1}）").format(values["post_name"], values["post_code"]))
+        self.post_label = QLabel()
         self.db_label = QLabel(self.tr("数据库：{0}").format(self.where))
         for label in (self.user_label, self.post_label, self.db_label):
             bar.addPermanentWidget(label)
+        self.show_post(values)
+
+    def show_post(self, values: dict) -> None:
+        self.setWindowTitle(self.tr("{0} {1} — TownDesk").format(values["town_name"], values["post_name"]))
+        self.post_label.setText(self.tr("站点：{0}（{1}）").format(values["post_name"], values["post_code"]))
+
+    def settings_changed(self, changed: dict) -> None:
+        """Saved settings take effect at once: the lock interval, the title and the status bar."""
+        if "idle_lock_minutes" in changed:
+            self.idle.set_minutes(settings.idle_lock_minutes())
+        self.show_post(settings.get_all())
 
     def show_area(self, key: str) -> QWidget:
         index = [a.key for a in self.areas].index(key)
