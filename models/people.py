@@ -72,8 +72,12 @@ def _text(data: dict, key: str, label: str, max_len: int, required: bool = False
     return value
 
 
-def clean_person(data: dict) -> dict:
-    """Validate a person form; derive birth date and gender from a resident ID. First bad field raises."""
+def clean_person(data: dict, stored: "Person | None" = None) -> dict:
+    """Validate a person form; derive birth date and gender from a resident ID. First bad field raises.
+
+    An unchanged stored document is not checked again: a record registered before a rule tightened
+    must stay editable (a grid worker changing a phone never sees, and cannot fix, the number).
+    """
     out = {"name": _text(data, "name", "姓名", 64, required=True)}
     id_type = data.get("id_type") or RESIDENT_ID
     if id_type not in ID_TYPES:
@@ -82,7 +86,10 @@ def clean_person(data: dict) -> dict:
     number = (data.get("id_number") or "").strip()
     gender = data.get("gender") or ""
     birth = data.get("birth_date")
-    if id_type == RESIDENT_ID:
+    unchanged = stored is not None and number == (stored.id_number or "") and id_type == stored.id_type
+    if unchanged and number:
+        gender, birth = gender or stored.gender, birth if birth is not None else stored.birth_date
+    elif id_type == RESIDENT_ID:
         if number:
             parsed = parse_resident_id(number, "身份证号")
             number = parsed.number
@@ -137,7 +144,7 @@ def _changes(record, fields: dict) -> list[str]:
 def save_person(actor: User, data: dict, person: Person | None = None) -> Person:
     """Register a new person or change one. Refuses a second live record with the same document."""
     require(actor, "people.edit")
-    fields = clean_person(data)
+    fields = clean_person(data, person)
     with db.atomic():
         if fields["id_number"]:
             twin = find_person_by_id(fields["id_number"], fields["id_type"])
@@ -209,11 +216,27 @@ def search_people(actor: User, text: str = "", limit: int = 500) -> list[Person]
     query = Person.live()
     text = (text or "").strip()
     if text:
+        # Without the right to see whole ID numbers, only a whole number matches: searching for parts
+        # would let someone probe the masked digits.
+        by_id = (Person.id_number.contains(text.upper()) if actor.can("people.full_id")
+                 else Person.id_number == _normalised_id(text))
         query = query.where(
-            Person.name.contains(text) | Person.id_number.contains(text.upper()) | Person.phone.contains(text)
-            | Person.village.contains(text)
+            Person.name.contains(text) | by_id | Person.phone.contains(text) | Person.village.contains(text)
         )
     return list(query.order_by(Person.updated_at.desc()).limit(limit))
+
+
+def _normalised_id(text: str) -> str:
+    try:
+        return parse_resident_id(text).number
+    except ValidationError:
+        return text.upper().replace(" ", "")
+
+
+def known_villages() -> list[str]:
+    """The villages (communities) already used in the registry, for completing the 村（社区） field."""
+    query = (Person.live(Person.village).where(Person.village != "").distinct().order_by(Person.village))
+    return [row.village for row in query]
 
 
 def search_organisations(actor: User, text: str = "", limit: int = 500) -> list[Organisation]:

@@ -265,3 +265,32 @@ def test_search_by_part_of_other_document_number_with_underscore(window):
     people.save_person(window, {"name": "外籍人员", "id_type": "其他", "id_number": "cq_2024_01"})
     people.save_person(window, {"name": "另一人", "id_type": "其他", "id_number": "CQX2024X02"})
     assert _names(window, "q_2024") == ["外籍人员"]
+
+
+# --------------------------------------------------------------------------- privacy and old records
+
+def test_without_full_id_right_only_a_whole_number_finds_a_person(window, make_user):
+    people.save_person(window, {"name": "张三", "id_number": ID})
+    grid = make_user("grid")
+    assert _names(grid, ID[-6:]) == []  # a part would let someone probe the masked digits
+    assert _names(grid, ID.lower()) == ["张三"]
+    assert _names(window, ID[-6:]) == ["张三"]
+
+
+def test_an_unchanged_stored_id_is_not_rechecked_on_edit(window, make_user):
+    person = people.save_person(window, {"name": "张三", "id_number": ID})
+    Person.update(id_number="500222198001011230").where(Person.id == person.id).execute()  # bad check digit
+    person = Person.get_by_id(person.id)
+    grid = make_user("grid")
+    edited = people.save_person(grid, {"name": "张三", "id_type": person.id_type, "id_number": person.id_number,
+                                       "phone": "13812345678"}, person)
+    assert Person.get_by_id(edited.id).phone == "13812345678"
+    assert Person.get_by_id(edited.id).id_number == "500222198001011230"
+    with pytest.raises(ValidationError, match="身份证号"):
+        people.save_person(grid, {"name": "张三", "id_number": "500222198001011231"}, person)
+
+
+def test_known_villages_lists_each_used_village_once(window):
+    for name, village in (("甲", "石龙村"), ("乙", "大罗村"), ("丙", "石龙村"), ("丁", "")):
+        people.save_person(window, {"name": name, "village": village})
+    assert people.known_villages() == sorted(["石龙村", "大罗村"])

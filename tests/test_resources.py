@@ -58,3 +58,11 @@ def test_unexpected_error_is_logged_and_shown(qtbot, monkeypatch):
     assert shown and "意外错误" in shown[0]
     log_text = (log_dir() / "towndesk.log").read_text(encoding="utf-8")
     assert "RuntimeError: 测试用的意外错误" in log_text and "Traceback" in log_text
+
+
+def test_qt_standard_buttons_speak_chinese():
+    from PySide6.QtCore import QCoreApplication
+
+    create_application()
+    assert QCoreApplication.translate("QPlatformTheme", "&Yes") == "是(&Y)"
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"

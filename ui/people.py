@@ -278,6 +278,9 @@ class PersonDialog(_FormDialog):
         self.village_edit = QLineEdit()
         self.village_edit.setMaxLength(64)
         self.village_edit.setPlaceholderText(self.tr("如：石龙村（按 Enter 保存）"))
+        villages = QCompleter(people.known_villages(), self.village_edit)
+        villages.setFilterMode(Qt.MatchContains)
+        self.village_edit.setCompleter(villages)
 
         id_row = QWidget()
         id_layout = QHBoxLayout(id_row)
