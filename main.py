@@ -114,29 +114,29 @@ def cmd_check(args) -> int:
     return EXIT_OK
 
 
+def sqlite_file(args, task: str):
+    """The SQLite file a file-level task works on; a server database is backed up with its own tools."""
+    from models.db import sqlite_path
+    from models.errors import TownDeskError
+
+    path = sqlite_path(resolve_target(args))
+    if path is None:
+        raise TownDeskError(f"服务器数据库请用数据库自带的工具（如 pg_dump / pg_restore）{task}。")
+    return path
+
+
 def cmd_backup(args) -> int:
     from models import backup
-    from models.db import sqlite_path
 
-    target = resolve_target(args)
-    path = sqlite_path(target)
-    if path is None:
-        print("错误：服务器数据库请用数据库自带的工具（如 pg_dump）备份。", file=sys.stderr)
-        return EXIT_ERROR
-    out = backup.backup_database(path, args.out)
+    out = backup.backup_database(sqlite_file(args, "备份"), args.out)
     print(f"已备份到 {out}（{out.stat().st_size // 1024} KB）")
     return EXIT_OK
 
 
 def cmd_restore(args) -> int:
     from models import backup
-    from models.db import sqlite_path
 
-    target = resolve_target(args)
-    path = sqlite_path(target)
-    if path is None:
-        print("错误：服务器数据库请用数据库自带的工具（如 pg_restore）恢复。", file=sys.stderr)
-        return EXIT_ERROR
+    path = sqlite_file(args, "恢复")
     kept = backup.restore_database(path, args.file)
     note = f"；原数据库已保留为 {kept}" if kept else ""
     print(f"已从 {args.file} 恢复到 {path}{note}")

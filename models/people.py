@@ -8,7 +8,7 @@ from datetime import date
 
 import peewee as pw
 
-from models import audit, settings
+from models import records
 from models.accounts import User, require
 from models.db import Record, db
 from models.errors import ValidationError
@@ -51,6 +51,11 @@ class Organisation(Record):
     phone = pw.CharField(max_length=32, default="")
     address = pw.CharField(max_length=200, default="")
 
+
+PERSON_LABELS = {"name": "姓名", "gender": "性别", "ethnicity": "民族", "id_type": "证件类型", "id_number": "证件号码",
+                 "birth_date": "出生日期", "phone": "联系电话", "address": "住址", "village": "村（社区）"}
+ORGANISATION_LABELS = {"name": "单位名称", "credit_code": "统一社会信用代码", "legal_rep": "法定代表人",
+                       "contact": "联系人", "phone": "联系电话", "address": "地址"}
 
 # A live person's document is unique; a soft-deleted record does not block registering it again.
 PERSON_ID_INDEX = (
@@ -137,10 +142,6 @@ def clean_organisation(data: dict) -> tuple[dict, str | None]:
     return out, warning
 
 
-def _changes(record, fields: dict) -> list[str]:
-    return [k for k, v in fields.items() if getattr(record, k) != v]
-
-
 def save_person(actor: User, data: dict, person: Person | None = None) -> Person:
     """Register a new person or change one. Refuses a second live record with the same document."""
     require(actor, "people.edit")
@@ -154,15 +155,9 @@ def save_person(actor: User, data: dict, person: Person | None = None) -> Person
                     f"该证件已登记为“{twin.name}”{('（' + twin.village + '）') if twin.village else ''}，请直接选用已有记录。",
                 )
         if person is None:
-            person = Person.create(post=settings.post_code(), created_by=actor.username, **fields)
-            audit.log(actor.username, "create", f"登记人员 {person.name}", person)
+            person = records.create(actor, Person, f"登记人员 {fields['name']}", **fields)
         else:
-            changed = _changes(person, fields)
-            if changed:
-                for key, value in fields.items():
-                    setattr(person, key, value)
-                person.save()
-                audit.log(actor.username, "update", f"修改人员 {person.name}：{'、'.join(changed)}", person)
+            records.update(actor, person, fields, f"修改人员 {person.name}", PERSON_LABELS)
     return person
 
 
@@ -175,15 +170,9 @@ def save_organisation(actor: User, data: dict, org: Organisation | None = None) 
             if twin is not None and (org is None or twin.id != org.id):
                 raise ValidationError("统一社会信用代码", f"该代码已登记为“{twin.name}”，请直接选用已有记录。")
         if org is None:
-            org = Organisation.create(post=settings.post_code(), created_by=actor.username, **fields)
-            audit.log(actor.username, "create", f"登记单位 {org.name}", org)
+            org = records.create(actor, Organisation, f"登记单位 {fields['name']}", **fields)
         else:
-            changed = _changes(org, fields)
-            if changed:
-                for key, value in fields.items():
-                    setattr(org, key, value)
-                org.save()
-                audit.log(actor.username, "update", f"修改单位 {org.name}：{'、'.join(changed)}", org)
+            records.update(actor, org, fields, f"修改单位 {org.name}", ORGANISATION_LABELS)
     return org, warning
 
 
@@ -191,8 +180,7 @@ def soft_delete(actor: User, record: Person | Organisation) -> None:
     """删除: hidden everywhere, kept in the file and in the log."""
     require(actor, "people.delete")
     with db.atomic():
-        record.mark_deleted(actor.username)
-        audit.log(actor.username, "delete", f"删除{'人员' if isinstance(record, Person) else '单位'} {record.name}", record)
+        records.delete(actor, record, f"删除{'人员' if isinstance(record, Person) else '单位'} {record.name}")
 
 
 def find_person_by_id(number: str, id_type: str = RESIDENT_ID) -> Person | None:

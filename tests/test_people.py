@@ -211,7 +211,7 @@ def test_edit_changes_updated_at_not_created_at(window):
     assert row.updated_at > old
     assert row.created_at == old
     [entry] = _audit("update", row)
-    assert "name" in entry.summary
+    assert entry.summary == "修改人员 张三：姓名"  # the changed field, by its Chinese label
 
 
 def test_saving_unchanged_person_writes_nothing(window):
