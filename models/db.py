@@ -27,6 +27,8 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 15000,
 }
 SQLITE_HEADER = b"SQLite format 3\x00"
+SERVER_SCHEMES = {"postgresql", "postgres"}
+NOT_YET_SUPPORTED = SERVER_SCHEMES  # the town hall's PostgreSQL back end arrives with the sync work
 
 
 def utcnow() -> datetime:
@@ -89,7 +91,8 @@ def sqlite_path(target) -> Path | None:
     parsed = urlparse(text)
     if parsed.scheme != "sqlite":
         return None
-    return Path(parsed.path if not parsed.netloc else parsed.netloc + parsed.path)
+    # As peewee and SQLAlchemy read it: sqlite:///relative.db, sqlite:////absolute/path.db
+    return Path(parsed.netloc + parsed.path[1:] if parsed.netloc else parsed.path[1:])
 
 
 def describe(target) -> str:
@@ -156,6 +159,11 @@ def open_database(target, create: bool = False, check: bool = True) -> pw.Databa
         database = pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
         where = str(path)
     else:
+        scheme = urlparse(str(target)).scheme
+        if scheme not in SERVER_SCHEMES:
+            raise DatabaseProblem(f"不支持的数据库地址 {target}：请使用文件路径或 sqlite:///路径。")
+        if scheme in NOT_YET_SUPPORTED:
+            raise DatabaseProblem(f"本版本还不能使用服务器数据库（{scheme}），请使用本机数据库文件。")
         database = connect_url(str(target))
         where = str(target)
     try:

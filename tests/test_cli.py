@@ -215,3 +215,12 @@ def test_restore_refuses_bad_files_and_changes_nothing(tmp_path, read_only_dir):
     seal(target, folder)
     failed_cleanly(cli("restore", "--db", target, good), "只读")
     assert digest(target) == before
+
+
+def test_database_urls(tmp_path):
+    db = tmp_path / "towndesk.db"
+    assert init(db).returncode == 0
+    assert cli("check", "--db", f"sqlite:///{db}").returncode == 0
+    failed_cleanly(cli("check", "--db", "mysql://host/db"), "不支持")
+    failed_cleanly(cli("check", "--db", "postgresql://town@hall/towndesk"), "服务器数据库")
+    failed_cleanly(cli("backup", "--db", "postgresql://town@hall/towndesk", "--out", tmp_path / "b.db"), "pg_dump")
