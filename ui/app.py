@@ -29,13 +29,17 @@ def register_font() -> str:
 
 
 def install_translators(app: QApplication) -> None:
-    """Qt's own Chinese (标准按钮：确定、取消…) plus TownDesk's, if a non-Chinese translation is chosen."""
+    """Qt's own Chinese for its standard buttons and dialogs (确定、取消、下一步…).
+
+    TownDesk's own strings are written in Chinese and pass through tr(), so the application starts
+    in Chinese with no file; another language is a .qm made with pyside6-lupdate / pyside6-lrelease.
+    """
     QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
-    for name, folder in (("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.TranslationsPath)),
-                         ("towndesk_zh_CN", str(resource_path("i18n")))):
-        translator = QTranslator(app)
-        if translator.load(name, folder):
-            app.installTranslator(translator)
+    translator = QTranslator(app)
+    if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
+        app.installTranslator(translator)
+    else:
+        log.warning("未找到 Qt 中文翻译 qtbase_zh_CN.qm，标准按钮将显示英文")
 
 
 def apply_theme(app: QApplication, family: str) -> None:
