@@ -10,9 +10,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 from models import accounts, setup  # noqa: E402
 from models.db import close_database  # noqa: E402
+
+# No per-example deadline: speed is measured in bench/, and a loaded CI machine must not fail a property.
+hypothesis_settings.register_profile("towndesk", deadline=None)
+hypothesis_settings.load_profile("towndesk")
 
 ADMIN_PASSWORD = "Admin2022x"
 USER_PASSWORD = "Staff2022x"

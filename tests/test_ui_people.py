@@ -7,24 +7,15 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models import accounts, people
+from tests.conftest import type_text
 from ui.people import OrganisationDialog, PeoplePage, PersonDialog
 
 RESIDENT = "11010519491231002X"  # born 1949-12-31, female
 OTHER_RESIDENT = "500222198003124513"  # born 1980-03-12, male
 ODD_CODE = "91350211M0000XUF46"  # a credit code whose check character does not match
-
-
-def type_chinese(widget, text):
-    """Chinese arrives from the input method as a committed string, not as key presses."""
-    target = widget.lineEdit() if isinstance(widget, QComboBox) else widget
-    target.setFocus()
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(target, event)
 
 
 @pytest.fixture
@@ -36,6 +27,23 @@ def show_page(qtbot):
         page.show()
         qtbot.waitExposed(page)
         return page
+    return make
+
+
+@pytest.fixture
+def open_form(qtbot):
+    """open_form(PersonDialog, user[, record]) → the form on its own, shown; shown=False: only built;
+    active=True: also the active window, for keys that depend on focus."""
+    def make(dialog_class, user, record=None, shown=True, active=False):
+        dlg = dialog_class(user, record)
+        qtbot.addWidget(dlg)
+        if shown:
+            dlg.show()
+            qtbot.waitExposed(dlg)
+        if active:
+            dlg.activateWindow()
+            qtbot.waitUntil(dlg.isActiveWindow)
+        return dlg
     return make
 
 
@@ -62,7 +70,7 @@ def test_clerk_registers_person_and_id_fills_birth_date_and_gender(qtbot, clerk,
     dlg = page.people_tab.dialog
     assert isinstance(dlg, PersonDialog) and dlg.isVisible()
 
-    type_chinese(dlg.name_edit, "刘桂兰")
+    type_text(qtbot, dlg.name_edit, "刘桂兰")
     qtbot.keyClicks(dlg.id_edit, RESIDENT[:10])
     assert "10/18" in dlg.id_hint.text()
     assert dlg.birth_edit.value() is None
@@ -73,7 +81,7 @@ def test_clerk_registers_person_and_id_fills_birth_date_and_gender(qtbot, clerk,
     assert not dlg.birth_edit.isEnabled() and not dlg.gender_combo.isEnabled()
     assert "出生日期 1949-12-31，女（由身份证号自动识别）" in dlg.id_hint.text()
     qtbot.keyClicks(dlg.phone_edit, "13812345678")
-    type_chinese(dlg.village_edit, "石龙村")
+    type_text(qtbot, dlg.village_edit, "石龙村")
     qtbot.mouseClick(dlg.save_button, Qt.LeftButton)
 
     found = people.search_people(clerk)
@@ -86,9 +94,8 @@ def test_clerk_registers_person_and_id_fills_birth_date_and_gender(qtbot, clerk,
     assert page.people_tab.count_label.text() == "共 1 人"
 
 
-def test_invalid_id_explained_in_hint_while_typing_and_autofill_released(qtbot, clerk):
-    dlg = PersonDialog(clerk)
-    qtbot.addWidget(dlg)
+def test_invalid_id_explained_in_hint_while_typing_and_autofill_released(qtbot, open_form, clerk):
+    dlg = open_form(PersonDialog, clerk, shown=False)
     qtbot.keyClicks(dlg.id_edit, RESIDENT[:17] + "1")  # wrong check character
     assert "校验位" in dlg.id_hint.text() and dlg.id_hint.property("kind") == "error"
     assert dlg.birth_edit.value() is None and dlg.gender_combo.isEnabled()
@@ -101,22 +108,19 @@ def test_invalid_id_explained_in_hint_while_typing_and_autofill_released(qtbot, 
     assert dlg.birth_edit.isEnabled() and dlg.gender_combo.isEnabled()
 
 
-def test_enter_moves_through_the_form_and_saves_in_the_last_field(qtbot, clerk):
-    dlg = PersonDialog(clerk)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    qtbot.waitExposed(dlg)
-    type_chinese(dlg.name_edit, "陈德华")
+def test_enter_moves_through_the_form_and_saves_in_the_last_field(qtbot, open_form, clerk):
+    dlg = open_form(PersonDialog, clerk)
+    type_text(qtbot, dlg.name_edit, "陈德华")
     qtbot.keyClick(dlg.name_edit, Qt.Key_Return)
     assert dlg.focusWidget() is dlg.id_type_combo
     assert people.search_people(clerk) == []
 
     dlg.ethnicity_combo.lineEdit().clear()
-    type_chinese(dlg.ethnicity_combo, "土家")  # typing part of the name finds it
+    type_text(qtbot, dlg.ethnicity_combo.lineEdit(), "土家")  # typing part of the name finds it
     completer = dlg.ethnicity_combo.completer()
     completer.setCompletionPrefix("土家")
     assert completer.currentCompletion() == "土家族"
-    type_chinese(dlg.village_edit, "吹角村")
+    type_text(qtbot, dlg.village_edit, "吹角村")
     qtbot.keyClick(dlg.village_edit, Qt.Key_Return)
 
     [person] = people.search_people(clerk)
@@ -129,7 +133,7 @@ def test_registered_id_switches_to_that_person_and_saving_updates(qtbot, admin, 
     existing = register(admin, "刘桂兰", village="石龙村", phone="13698765432", address="打通镇石龙村7组")
     page = show_page(clerk)
     dlg = page.open_person_dialog()
-    type_chinese(dlg.name_edit, "刘桂兰")
+    type_text(qtbot, dlg.name_edit, "刘桂兰")
     qtbot.keyClicks(dlg.id_edit, RESIDENT.lower())
 
     assert dlg.person is not None and dlg.person.id == existing.id
@@ -149,11 +153,10 @@ def test_registered_id_switches_to_that_person_and_saving_updates(qtbot, admin, 
     assert page.people_tab.selected().id == existing.id
 
 
-def test_correcting_the_id_after_a_match_goes_back_to_a_new_registration(qtbot, admin, clerk):
+def test_correcting_the_id_after_a_match_goes_back_to_a_new_registration(qtbot, open_form, admin, clerk):
     existing = register(admin, "刘桂兰", village="石龙村")
-    dlg = PersonDialog(clerk)
-    qtbot.addWidget(dlg)
-    type_chinese(dlg.name_edit, "张秀英")
+    dlg = open_form(PersonDialog, clerk, shown=False)
+    type_text(qtbot, dlg.name_edit, "张秀英")
     qtbot.keyClicks(dlg.phone_edit, "13812345678")
     qtbot.keyClicks(dlg.id_edit, RESIDENT)
     assert dlg.person.id == existing.id and dlg.name_edit.text() == "刘桂兰"
@@ -172,12 +175,9 @@ def test_correcting_the_id_after_a_match_goes_back_to_a_new_registration(qtbot, 
 
 # --- (3) a bad phone number ------------------------------------------------------------------
 
-def test_bad_phone_names_the_field_focuses_it_and_saves_nothing(qtbot, clerk):
-    dlg = PersonDialog(clerk)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    qtbot.waitExposed(dlg)
-    type_chinese(dlg.name_edit, "王芳")
+def test_bad_phone_names_the_field_focuses_it_and_saves_nothing(qtbot, open_form, clerk):
+    dlg = open_form(PersonDialog, clerk)
+    type_text(qtbot, dlg.name_edit, "王芳")
     qtbot.keyClicks(dlg.id_edit, RESIDENT)
     qtbot.keyClicks(dlg.phone_edit, "1381234")
     qtbot.mouseClick(dlg.save_button, Qt.LeftButton)
@@ -192,10 +192,8 @@ def test_bad_phone_names_the_field_focuses_it_and_saves_nothing(qtbot, clerk):
     assert [p.phone for p in people.search_people(clerk)] == ["13812345678"]
 
 
-def test_missing_name_is_reported_under_the_form(qtbot, clerk):
-    dlg = PersonDialog(clerk)
-    qtbot.addWidget(dlg)
-    dlg.show()
+def test_missing_name_is_reported_under_the_form(qtbot, open_form, clerk):
+    dlg = open_form(PersonDialog, clerk)
     qtbot.mouseClick(dlg.save_button, Qt.LeftButton)
     assert "姓名" in dlg.error_label.text()
     assert dlg.focusWidget() is dlg.name_edit
@@ -233,12 +231,10 @@ def test_grid_worker_sees_masked_ids_and_edits_phone_keeping_the_id(qtbot, admin
     assert cell(page, 0, "联系电话") == "13900002222"
 
 
-def test_grid_worker_replacing_an_id_must_type_a_whole_new_one(qtbot, admin, make_user):
+def test_grid_worker_replacing_an_id_must_type_a_whole_new_one(qtbot, open_form, admin, make_user):
     person = register(admin, "刘桂兰", village="石龙村")
     grid = make_user("grid")
-    dlg = PersonDialog(grid, person)
-    qtbot.addWidget(dlg)
-    dlg.show()
+    dlg = open_form(PersonDialog, grid, person)
     qtbot.mouseClick(dlg.change_id_button, Qt.LeftButton)
     assert dlg.id_edit.text() == "" and not dlg.id_edit.isReadOnly()
     qtbot.mouseClick(dlg.save_button, Qt.LeftButton)
@@ -321,13 +317,13 @@ def test_organisation_with_odd_check_character_warns_and_saves_when_confirmed(qt
     dlg = page.organisations_tab.dialog
     assert isinstance(dlg, OrganisationDialog)
 
-    type_chinese(dlg.name_edit, "綦江区打通镇石龙村股份经济合作联合社")
+    type_text(qtbot, dlg.name_edit, "綦江区打通镇石龙村股份经济合作联合社")
     qtbot.keyClicks(dlg.code_edit, ODD_CODE[:8])
     assert dlg.code_hint.property("kind") == "info" and "8/18" in dlg.code_hint.text()
     qtbot.keyClicks(dlg.code_edit, ODD_CODE[8:])
     assert dlg.code_hint.property("kind") == "warn" and "校验位不符" in dlg.code_hint.text()
     assert "#e65100" in dlg.code_hint.styleSheet()
-    type_chinese(dlg.legal_rep_edit, "张德明")
+    type_text(qtbot, dlg.legal_rep_edit, "张德明")
     qtbot.mouseClick(dlg.save_button, Qt.LeftButton)
 
     assert len(asked) == 1 and "校验位不符" in asked[0] and "仍要保存吗" in asked[0]
@@ -337,21 +333,18 @@ def test_organisation_with_odd_check_character_warns_and_saves_when_confirmed(qt
     assert page.organisations_tab.count_label.text() == "共 1 个单位"
 
 
-def test_organisation_not_saved_when_the_clerk_declines(qtbot, clerk, monkeypatch):
+def test_organisation_not_saved_when_the_clerk_declines(qtbot, open_form, clerk, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
-    dlg = OrganisationDialog(clerk)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    type_chinese(dlg.name_edit, "大罗煤业有限公司")
+    dlg = open_form(OrganisationDialog, clerk)
+    type_text(qtbot, dlg.name_edit, "大罗煤业有限公司")
     qtbot.keyClicks(dlg.code_edit, ODD_CODE)
     qtbot.mouseClick(dlg.save_button, Qt.LeftButton)
     assert people.search_organisations(clerk) == []
     assert dlg.focusWidget() is dlg.code_edit
 
 
-def test_credit_code_structural_error_shown_while_typing(qtbot, clerk):
-    dlg = OrganisationDialog(clerk)
-    qtbot.addWidget(dlg)
+def test_credit_code_structural_error_shown_while_typing(qtbot, open_form, clerk):
+    dlg = open_form(OrganisationDialog, clerk, shown=False)
     qtbot.keyClicks(dlg.code_edit, "9135O")  # letter O is never used
     assert dlg.code_hint.property("kind") == "error" and "第5位" in dlg.code_hint.text()
 
@@ -366,7 +359,7 @@ def test_search_filters_the_table_as_you_type(qtbot, admin, clerk, show_page):
     tab = page.people_tab
     assert tab.model.rowCount() == 3 and tab.count_label.text() == "共 3 人"
 
-    type_chinese(tab.search_edit, "石龙")
+    type_text(qtbot, tab.search_edit, "石龙")
     assert tab.model.rowCount() == 3  # debounced: not yet
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=2000)
     assert {p.name for p in tab.model.rows} == {"刘桂兰", "张秀英"}
@@ -394,8 +387,8 @@ def test_saving_a_record_hidden_by_the_search_clears_the_search_to_show_it(qtbot
     tab.search_edit.setText("石龙")
     tab.refresh()
     dlg = page.open_person_dialog()
-    type_chinese(dlg.name_edit, "李建国")
-    type_chinese(dlg.village_edit, "大罗村")
+    type_text(qtbot, dlg.name_edit, "李建国")
+    type_text(qtbot, dlg.village_edit, "大罗村")
     qtbot.mouseClick(dlg.save_button, Qt.LeftButton)
     assert tab.search_edit.text() == ""
     assert tab.selected().name == "李建国" and tab.model.rowCount() == 2
@@ -437,13 +430,9 @@ def test_keyboard_only_search_open_edit_and_delete(qtbot, admin, show_page, monk
     assert all(p.id != first.id for p in people.search_people(admin))
 
 
-def test_other_document_birth_date_typed_as_digits_and_gender_chosen(qtbot, clerk):
-    dlg = PersonDialog(clerk)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    dlg.activateWindow()
-    qtbot.waitUntil(dlg.isActiveWindow)
-    type_chinese(dlg.name_edit, "金美淑")
+def test_other_document_birth_date_typed_as_digits_and_gender_chosen(qtbot, open_form, clerk):
+    dlg = open_form(PersonDialog, clerk, active=True)
+    type_text(qtbot, dlg.name_edit, "金美淑")
     dlg.id_type_combo.setFocus()
     for _ in range(people.ID_TYPES.index("护照")):
         qtbot.keyClick(dlg.id_type_combo, Qt.Key_Down)
@@ -461,12 +450,8 @@ def test_other_document_birth_date_typed_as_digits_and_gender_chosen(qtbot, cler
     assert (person.name, person.birth_date, person.gender) == ("金美淑", date(1988, 6, 1), "女")
 
 
-def test_tabbing_through_an_empty_birth_date_leaves_it_empty(qtbot, clerk):
-    dlg = PersonDialog(clerk)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    dlg.activateWindow()
-    qtbot.waitUntil(dlg.isActiveWindow)
+def test_tabbing_through_an_empty_birth_date_leaves_it_empty(qtbot, open_form, clerk):
+    dlg = open_form(PersonDialog, clerk, active=True)
     dlg.birth_edit.setFocus()
     qtbot.waitUntil(dlg.birth_edit.hasFocus)
     assert dlg.birth_edit.value() is None  # a starting date is shown for typing, but is not a value
@@ -475,13 +460,11 @@ def test_tabbing_through_an_empty_birth_date_leaves_it_empty(qtbot, clerk):
     assert dlg.birth_edit.value() is None and dlg.birth_edit.text() == "未填写"
 
 
-def test_escape_asks_before_dropping_typed_work(qtbot, clerk, monkeypatch):
+def test_escape_asks_before_dropping_typed_work(qtbot, open_form, clerk, monkeypatch):
     answers = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.append(a[2]) or QMessageBox.No)
-    dlg = PersonDialog(clerk)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    type_chinese(dlg.name_edit, "王芳")
+    dlg = open_form(PersonDialog, clerk)
+    type_text(qtbot, dlg.name_edit, "王芳")
     qtbot.keyClick(dlg, Qt.Key_Escape)
     assert dlg.isVisible() and len(answers) == 1
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)

@@ -4,17 +4,15 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from models import accounts, audit, backup, settings
 from models.db import db, utcnow
 from models.errors import LoginFailed
 from models.paths import backups_dir
-from ui.settings_page import SettingsPage
+from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, type_text
+from ui.settings import SettingsPage
 
-ADMIN_PASSWORD = "Admin2022x"  # as in conftest.py
-USER_PASSWORD = "Staff2022x"
 NEW_PASSWORD = "Newpass2023y"
 
 
@@ -32,27 +30,20 @@ def no_blocking_boxes(monkeypatch):
     return shown
 
 
-def make_page(qtbot, user, db_path):
-    page = SettingsPage(user, db_path)
-    qtbot.addWidget(page)
-    page.resize(1366, 768)
-    with qtbot.waitActive(page):
-        page.show()
-        page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow)
-    return page
-
-
-def type_text(qtbot, edit, text):
-    """Type as a user would: ASCII key by key; Chinese as the input method commits it (QTest cannot
-    send non-Latin key presses)."""
-    edit.setFocus()
-    if text.isascii():
-        qtbot.keyClicks(edit, text)
-    else:
-        event = QInputMethodEvent()
-        event.setCommitString(text)
-        QApplication.sendEvent(edit, event)
+@pytest.fixture
+def open_page(qtbot, db_path):
+    """open_page(user) → the settings page as that user sees it, shown and active; open_page(user, None):
+    on a server database."""
+    def make(user, path=db_path):
+        page = SettingsPage(user, path)
+        qtbot.addWidget(page)
+        page.resize(1366, 768)
+        with qtbot.waitActive(page):
+            page.show()
+            page.activateWindow()
+        qtbot.waitUntil(page.isActiveWindow)
+        return page
+    return make
 
 
 def replace_text(qtbot, edit, text):
@@ -72,6 +63,7 @@ def show_dialog(qtbot, dialog):
         dialog.show()
         dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)  # the window system reports it before Qt's widgets know
+    return dialog
 
 
 def press_space(qtbot, widget):
@@ -86,8 +78,8 @@ def select_user(page, username):
 
 # --- 基本设置 -----------------------------------------------------------------------------------
 
-def test_admin_changes_town_name_and_idle_minutes(qtbot, admin, db_path):
-    page = make_page(qtbot, admin, db_path)
+def test_admin_changes_town_name_and_idle_minutes(qtbot, open_page, admin):
+    page = open_page(admin)
     basic = page.basic
     replace_text(qtbot, basic.town_edit, "永新镇")
     replace_text(qtbot, basic.idle_spin.lineEdit(), "15")
@@ -104,16 +96,16 @@ def test_admin_changes_town_name_and_idle_minutes(qtbot, admin, db_path):
     assert entries and "永新镇" in entries[0].summary and entries[0].created_by == "admin"
 
 
-def test_post_code_is_read_only_and_never_sent(qtbot, admin, db_path):
-    page = make_page(qtbot, admin, db_path)
+def test_post_code_is_read_only_and_never_sent(open_page, admin):
+    page = open_page(admin)
     assert isinstance(page.basic.post_code_label, QLabel)  # shown as text, not as an input
     assert page.basic.post_code_label.text() == "DT00"
     assert "post_code" not in page.basic.values()
 
 
-def test_invalid_hall_phone_is_named_and_nothing_saved(qtbot, admin, db_path):
+def test_invalid_hall_phone_is_named_and_nothing_saved(qtbot, open_page, admin):
     before = settings.get_all()
-    page = make_page(qtbot, admin, db_path)
+    page = open_page(admin)
     basic = page.basic
     replace_text(qtbot, basic.town_edit, "永新镇")
     replace_text(qtbot, basic.hall_phone_edit, "12345")
@@ -127,9 +119,9 @@ def test_invalid_hall_phone_is_named_and_nothing_saved(qtbot, admin, db_path):
     assert audit.recent(action="settings") == []
 
 
-def test_window_clerk_sees_read_only_settings_and_own_account(qtbot, make_user, db_path):
+def test_window_clerk_sees_read_only_settings_and_own_account(open_page, make_user):
     clerk = make_user("window")
-    page = make_page(qtbot, clerk, db_path)
+    page = open_page(clerk)
     assert page.tab_titles() == ["基本设置", "我的账户"]
     assert page.users_tab is None and page.backup_tab is None and page.audit_tab is None
     basic = page.basic
@@ -144,11 +136,10 @@ def test_window_clerk_sees_read_only_settings_and_own_account(qtbot, make_user, 
 
 # --- 用户管理 -----------------------------------------------------------------------------------
 
-def test_admin_creates_window_and_mediator_user(qtbot, admin, db_path):
-    page = make_page(qtbot, admin, db_path)
+def test_admin_creates_window_and_mediator_user(qtbot, open_page, admin):
+    page = open_page(admin)
     page.show_tab("用户管理")
-    dialog = page.users_tab.new_user_dialog()
-    show_dialog(qtbot, dialog)
+    dialog = show_dialog(qtbot, page.users_tab.new_user_dialog())
     qtbot.keyClicks(dialog.username_edit, "lixiaohong")
     type_text(qtbot, dialog.name_edit, "李晓红")
     qtbot.keyClicks(dialog.phone_edit, "13812345678")
@@ -171,10 +162,9 @@ def test_admin_creates_window_and_mediator_user(qtbot, admin, db_path):
     assert "lixiaohong" in page.users_tab.status_label.text()
 
 
-def test_user_dialog_refuses_mismatched_confirmation_and_stays_open(qtbot, admin, db_path):
-    page = make_page(qtbot, admin, db_path)
-    dialog = page.users_tab.new_user_dialog()
-    show_dialog(qtbot, dialog)
+def test_user_dialog_refuses_mismatched_confirmation_and_stays_open(qtbot, open_page, admin):
+    page = open_page(admin)
+    dialog = show_dialog(qtbot, page.users_tab.new_user_dialog())
     qtbot.keyClicks(dialog.username_edit, "zhaoqiang")
     type_text(qtbot, dialog.name_edit, "赵强")
     press_space(qtbot, dialog.role_boxes["grid"])
@@ -196,12 +186,11 @@ def test_user_dialog_refuses_mismatched_confirmation_and_stays_open(qtbot, admin
     assert accounts.get_user("zhaoqiang") is None
 
 
-def test_edit_user_changes_roles_and_disables(qtbot, admin, make_user, db_path):
+def test_edit_user_changes_roles_and_disables(qtbot, open_page, admin, make_user):
     make_user("window", username="chenjing")
-    page = make_page(qtbot, admin, db_path)
+    page = open_page(admin)
     select_user(page, "chenjing")
-    dialog = page.users_tab.edit_user_dialog()
-    show_dialog(qtbot, dialog)
+    dialog = show_dialog(qtbot, page.users_tab.edit_user_dialog())
     assert dialog.username_edit.isReadOnly()
     press_space(qtbot, dialog.role_boxes["grid"])
     press_space(qtbot, dialog.active_box)
@@ -213,22 +202,21 @@ def test_edit_user_changes_roles_and_disables(qtbot, admin, make_user, db_path):
     assert page.users_tab.model.index(row, 3).data() == "停用"
 
 
-def test_reset_password_unlocks_locked_user(qtbot, admin, make_user, db_path):
+def test_reset_password_unlocks_locked_user(qtbot, open_page, admin, make_user):
     make_user("window", username="zhouli")
     for _ in range(accounts.MAX_FAILED_LOGINS):
         with pytest.raises(LoginFailed):
             accounts.authenticate("zhouli", "wrong-password1")
     assert accounts.get_user("zhouli").locked_until > utcnow()
 
-    page = make_page(qtbot, admin, db_path)
+    page = open_page(admin)
     page.show_tab("用户管理")
     select_user(page, "zhouli")
     row = [u.username for u in page.users_tab.model.rows].index("zhouli")
     assert page.users_tab.model.index(row, 3).data().startswith("锁定至 ")
     assert page.users_tab.unlock_button.isEnabled()
 
-    dialog = page.users_tab.reset_password_dialog()
-    show_dialog(qtbot, dialog)
+    dialog = show_dialog(qtbot, page.users_tab.reset_password_dialog())
     qtbot.keyClicks(dialog.password_edit, NEW_PASSWORD)
     qtbot.keyClicks(dialog.confirm_edit, NEW_PASSWORD)
     click(qtbot, dialog.ok_button)
@@ -241,12 +229,11 @@ def test_reset_password_unlocks_locked_user(qtbot, admin, make_user, db_path):
     assert not page.users_tab.unlock_button.isEnabled()
 
 
-def test_reset_password_weak_password_stays_open(qtbot, admin, make_user, db_path):
+def test_reset_password_weak_password_stays_open(qtbot, open_page, admin, make_user):
     make_user("window", username="sunmei")
-    page = make_page(qtbot, admin, db_path)
+    page = open_page(admin)
     select_user(page, "sunmei")
-    dialog = page.users_tab.reset_password_dialog()
-    show_dialog(qtbot, dialog)
+    dialog = show_dialog(qtbot, page.users_tab.reset_password_dialog())
     qtbot.keyClicks(dialog.password_edit, "short")
     qtbot.keyClicks(dialog.confirm_edit, "short")
     click(qtbot, dialog.ok_button)
@@ -255,11 +242,11 @@ def test_reset_password_weak_password_stays_open(qtbot, admin, make_user, db_pat
     assert accounts.authenticate("sunmei", USER_PASSWORD)
 
 
-def test_unlock_button(qtbot, admin, make_user, db_path):
+def test_unlock_button(qtbot, open_page, admin, make_user):
     user = make_user("grid", username="wugang")
     user.locked_until = utcnow() + timedelta(minutes=10)
     user.save()
-    page = make_page(qtbot, admin, db_path)
+    page = open_page(admin)
     select_user(page, "wugang")
     click(qtbot, page.users_tab.unlock_button)
     assert accounts.get_user("wugang").locked_until is None
@@ -268,12 +255,12 @@ def test_unlock_button(qtbot, admin, make_user, db_path):
 
 # --- 备份与恢复 ---------------------------------------------------------------------------------
 
-def test_manual_backup_then_restore_brings_data_back(qtbot, admin, db_path, monkeypatch):
+def test_manual_backup_then_restore_brings_data_back(qtbot, open_page, admin, db_path, monkeypatch):
     questions = []
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda *a, **k: questions.append(a[2]) or QMessageBox.Yes))
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: QMessageBox.Ok))
-    page = make_page(qtbot, admin, db_path)
+    page = open_page(admin)
     tab = page.show_tab("备份与恢复")
     assert tab is page.backup_tab
 
@@ -307,12 +294,12 @@ def test_manual_backup_then_restore_brings_data_back(qtbot, admin, db_path, monk
     assert settings.get_all()["district"] == "綦江区新城"
 
 
-def test_backup_elsewhere_adds_db_suffix_and_audits(qtbot, admin, db_path, monkeypatch, tmp_path):
+def test_backup_elsewhere_adds_db_suffix_and_audits(qtbot, open_page, admin, monkeypatch, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()
-    monkeypatch.setattr("ui.settings_page.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("ui.settings.backups.QFileDialog.getSaveFileName",
                         staticmethod(lambda *a, **k: (str(usb / "打通镇备份"), "")))
-    page = make_page(qtbot, admin, db_path)
+    page = open_page(admin)
     tab = page.show_tab("备份与恢复")
     click(qtbot, tab.elsewhere_button)
     target = usb / "打通镇备份.db"
@@ -323,16 +310,16 @@ def test_backup_elsewhere_adds_db_suffix_and_audits(qtbot, admin, db_path, monke
     assert tab.selected_backup() is None  # not in the backups folder, so not in the list
 
 
-def test_failed_restore_reopens_database_then_reports(qtbot, admin, db_path, monkeypatch, tmp_path):
+def test_failed_restore_reopens_database_then_reports(qtbot, open_page, admin, monkeypatch, tmp_path):
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
     reported = []
-    monkeypatch.setattr("ui.settings_page.show_problem",
+    monkeypatch.setattr("ui.settings.backups.show_problem",
                         lambda parent, exc, title=None: reported.append((db.obj.is_closed(), exc)))
     bogus = tmp_path / "not-a-backup.db"
     bogus.write_text("hello")
-    monkeypatch.setattr("ui.settings_page.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("ui.settings.backups.QFileDialog.getOpenFileName",
                         staticmethod(lambda *a, **k: (str(bogus), "")))
-    page = make_page(qtbot, admin, db_path)
+    page = open_page(admin)
     restored = []
     page.restored.connect(lambda: restored.append(True))
     tab = page.show_tab("备份与恢复")
@@ -346,10 +333,10 @@ def test_failed_restore_reopens_database_then_reports(qtbot, admin, db_path, mon
     assert settings.get_all()["town_name"] == "打通镇"
 
 
-def test_restore_cancelled_changes_nothing(qtbot, admin, db_path, monkeypatch):
+def test_restore_cancelled_changes_nothing(qtbot, open_page, admin, db_path, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.No))
     backup.automatic_backup(db_path)
-    page = make_page(qtbot, admin, db_path)
+    page = open_page(admin)
     tab = page.show_tab("备份与恢复")
     assert tab.model.rowCount() == 1
     assert tab.model.index(0, 1).data() == "自动备份"
@@ -362,8 +349,8 @@ def test_restore_cancelled_changes_nothing(qtbot, admin, db_path, monkeypatch):
     assert audit.recent(action="restore") == []
 
 
-def test_server_database_has_no_backup_buttons(qtbot, admin):
-    page = make_page(qtbot, admin, None)
+def test_server_database_has_no_backup_buttons(open_page, admin):
+    page = open_page(admin, None)
     tab = page.show_tab("备份与恢复")
     assert not hasattr(tab, "backup_button")
     assert tab.table is None
@@ -371,10 +358,10 @@ def test_server_database_has_no_backup_buttons(qtbot, admin):
 
 # --- 操作日志 -----------------------------------------------------------------------------------
 
-def test_audit_log_filters_by_action(qtbot, admin, make_user, db_path):
+def test_audit_log_filters_by_action(open_page, admin, make_user):
     make_user("window", username="hejun")
     settings.update(admin, {"hall_phone": "023-48600000"})
-    page = make_page(qtbot, admin, db_path)
+    page = open_page(admin)
     tab = page.show_tab("操作日志")
     assert tab.model.rowCount() == len(audit.recent(limit=500))
     tab.action_combo.setFocus()
@@ -388,9 +375,9 @@ def test_audit_log_filters_by_action(qtbot, admin, make_user, db_path):
 
 # --- 我的账户 -----------------------------------------------------------------------------------
 
-def test_change_own_password(qtbot, make_user, db_path):
+def test_change_own_password(qtbot, open_page, make_user):
     clerk = make_user("window", username="liuyang")
-    page = make_page(qtbot, clerk, db_path)
+    page = open_page(clerk)
     account = page.show_tab("我的账户")
     assert account.notice.isVisible()  # created with a temporary password
     qtbot.keyClicks(account.old_edit, USER_PASSWORD)
@@ -408,8 +395,8 @@ def test_change_own_password(qtbot, make_user, db_path):
     assert not account.notice.isVisible()
 
 
-def test_change_own_password_errors_name_the_field(qtbot, admin, db_path):
-    page = make_page(qtbot, admin, db_path)
+def test_change_own_password_errors_name_the_field(qtbot, open_page, admin):
+    page = open_page(admin)
     account = page.show_tab("我的账户")
     qtbot.keyClicks(account.old_edit, "wrong-old-1")
     qtbot.keyClicks(account.new_edit, NEW_PASSWORD)

@@ -11,6 +11,7 @@ from models import __version__, backup, setup
 from models.db import close_database, describe, sqlite_path
 from models.errors import DatabaseDamaged, DatabaseProblem, NotADatabase
 from models.paths import data_dir, resource_path
+from ui.common import COMMON_STYLE
 from ui.errors import install_excepthook, setup_logging
 
 log = logging.getLogger("towndesk.app")
@@ -50,16 +51,9 @@ def apply_theme(app: QApplication, family: str) -> None:
                          extra={"font_family": family, "font_size": "14px", "density_scale": "-1"})
     except Exception:  # noqa: BLE001 - a missing theme must never stop the counter from working
         log.exception("主题加载失败，使用默认外观")
-    app.setStyleSheet(app.styleSheet() + EXTRA_STYLE)
+    app.setStyleSheet(app.styleSheet() + COMMON_STYLE)
 
 
-EXTRA_STYLE = """
-QLabel[role="hint"] { color: #546e7a; }
-QLabel[role="title"] { font-size: 20px; font-weight: bold; }
-QLabel[role="error"] { color: #c62828; }
-QListWidget#navigation { font-size: 16px; }
-QListWidget#navigation::item { min-height: 44px; padding-left: 12px; }
-"""
 
 
 def create_application(argv=None) -> QApplication:

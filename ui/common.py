@@ -1,15 +1,131 @@
-"""Pieces every screen shares: error display, form-field errors, record tables, background tasks."""
+"""Pieces every screen shares: labels and their looks, questions, dialog buttons, form-field errors,
+record tables, local times, background tasks.
+
+Looks are a dynamic property matched by a rule in COMMON_STYLE, which the application appends to the
+theme's stylesheet. Only hint colours are set on the widget itself: they change while the user types.
+"""
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt, QThread, Signal
-from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtCore import (
+    QAbstractTableModel, QCoreApplication, QItemSelectionModel, QModelIndex, QObject, Qt, QThread, Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QProgressDialog, QPushButton,
+    QTableView, QWidget,
+)
 
+from models.db import to_local
 from models.errors import TownDeskError, ValidationError
 
 log = logging.getLogger("towndesk.ui")
+
+HINT_COLOURS = {"info": "#555555", "ok": "#2e7d32", "warn": "#e65100", "error": "#c62828"}
+
+COMMON_STYLE = """
+QLabel[role="hint"] { color: #555555; }
+QLabel[role="title"] { font-size: 20px; font-weight: bold; }
+QLabel[role="error"] { color: #c62828; }
+QListWidget#navigation { font-size: 16px; }
+QListWidget#navigation::item { min-height: 44px; padding-left: 12px; }
+QLabel[role="value"] { font-weight: bold; }
+QLabel[role="heading"] { font-weight: bold; font-size: 15px; margin-top: 16px; }
+QLabel[notice="info"] {
+    background: #e3f2fd; color: #0d47a1; border: 1px solid #90caf9; border-radius: 3px; padding: 6px;
+}
+QLabel[notice="warn"] { color: #8a5a00; background: #fff4d6; padding: 6px; border-radius: 3px; }
+QLineEdit:read-only { background: #eeeeee; color: #555555; }
+"""
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("common", text)
+
+
+# --- labels ----------------------------------------------------------------------------------
+
+def hint(text: str = "") -> QLabel:
+    """Grey explanatory text, wrapped (app.py's stylesheet colours QLabel[role="hint"])."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setProperty("role", "hint")
+    return label
+
+
+def paint_hint(label: QLabel, kind: str = "info") -> QLabel:
+    """Colour `label` by kind: info, ok, warn or error. Returns the label."""
+    label.setStyleSheet(f"color: {HINT_COLOURS[kind]};")
+    label.setProperty("kind", kind)
+    return label
+
+
+def set_hint(label: QLabel, text: str, kind: str = "info") -> None:
+    """Show `text` in the colour of `kind`; no text hides the label."""
+    label.setText(text)
+    paint_hint(label, kind)
+    label.setVisible(bool(text))
+
+
+def notice(text: str = "", kind: str = "info") -> QLabel:
+    """A boxed message, wrapped: "info" (blue) says what happened, "warn" (amber) what to heed."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setProperty("notice", kind)
+    return label
+
+
+def value_label(text: str = "", keyboard: bool = False) -> QLabel:
+    """A value shown as bold text rather than as an input that refuses typing; selectable to copy it.
+
+    `keyboard`: also selectable (and reachable) by keyboard, where the values are the page's content.
+    """
+    label = QLabel(text)
+    label.setProperty("role", "value")
+    flags = Qt.TextSelectableByMouse
+    if keyboard:
+        flags |= Qt.TextSelectableByKeyboard
+    label.setTextInteractionFlags(flags)
+    return label
+
+
+def set_read_only(edit: QLineEdit, read_only: bool) -> None:
+    """Make `edit` read-only and grey (COMMON_STYLE's QLineEdit:read-only), or editable again."""
+    edit.setReadOnly(read_only)
+    # Polish again: the stylesheet's palette (e.g. the placeholder colour) does not follow :read-only by itself.
+    edit.style().unpolish(edit)
+    edit.style().polish(edit)
+
+
+# --- questions and dialogs -------------------------------------------------------------------
+
+def ask(parent: QWidget | None, title: str, text: str) -> bool:
+    """A yes/no question; No is the default so a stray Enter does nothing harmful."""
+    answer = QMessageBox.question(parent, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+    return answer == QMessageBox.Yes
+
+
+def dialog_buttons(dialog: QDialog, ok_text: str,
+                   on_ok: Callable[[], Any] | None = None) -> tuple[QDialogButtonBox, QPushButton, QPushButton]:
+    """`ok_text` (the default button; runs `on_ok`, else accepts) and 取消. Returns the box, OK and Cancel.
+
+    Own buttons rather than Qt's standard ones: their texts do not depend on Qt's translation being found.
+    """
+    box = QDialogButtonBox()
+    ok = box.addButton(ok_text, QDialogButtonBox.AcceptRole)
+    cancel = box.addButton(_tr("取消"), QDialogButtonBox.RejectRole)
+    ok.setDefault(True)
+    box.accepted.connect(on_ok or dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box, ok, cancel
+
+
+def local_time(value: datetime | None, empty: str = "", fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) time as the office's local time; `empty` for none."""
+    local = to_local(value)
+    return local.strftime(fmt) if local is not None else empty
 
 
 def show_problem(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
@@ -29,7 +145,7 @@ class FieldErrors:
         self.label = label
         self.fields = fields
         label.setWordWrap(True)
-        label.setStyleSheet("color: #c62828;")
+        label.setProperty("role", "error")
         label.hide()
 
     def show(self, exc: ValidationError | TownDeskError) -> None:
@@ -94,6 +210,45 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.DisplayRole and orientation == Qt.Vertical:
             return section + 1
         return None
+
+
+class RecordTable(QTableView):
+    """A read-only table over a RecordTableModel: whole rows, one at a time; Tab leaves it.
+
+    With `select_on_focus`, reaching it by keyboard selects a row, so the buttons below work at once.
+    """
+
+    def __init__(self, model: RecordTableModel, parent: QWidget | None = None, select_on_focus: bool = False):
+        super().__init__(parent)
+        self.select_on_focus = select_on_focus
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # keyboard users must not get stuck in the table
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.horizontalHeader().setStretchLastSection(True)
+
+    def selected(self):
+        """The selected record, or None."""
+        rows = self.selectionModel().selectedRows()
+        return self.model().row_at(rows[0]) if rows else None
+
+    def select_row(self, row: int) -> None:
+        """Select `row` (and make it current and visible); a row that is not there is ignored."""
+        model = self.model()
+        if 0 <= row < model.rowCount():
+            index = model.index(row, 0)
+            self.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+            self.scrollTo(index)
+
+    def focusInEvent(self, event):  # noqa: N802 (Qt's name)
+        super().focusInEvent(event)
+        if self.select_on_focus and self.model().rowCount() and not self.selectionModel().hasSelection():
+            current = self.currentIndex()
+            self.select_row(current.row() if current.isValid() else 0)
 
 
 class _Worker(QThread):

@@ -57,7 +57,7 @@ def _people(window):
 
 
 def _settings(window):
-    from ui.settings_page import SettingsPage
+    from ui.settings import SettingsPage
 
     page = SettingsPage(window.user, window.db_path)
     page.restored.connect(window.after_restore)

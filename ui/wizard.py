@@ -7,16 +7,9 @@ from PySide6.QtWidgets import (
 from models import accounts, demo, settings, setup
 from models.db import db, describe
 from models.errors import TownDeskError, ValidationError
-from ui.common import FieldErrors, show_problem
+from ui.common import FieldErrors, hint, show_problem
 
 INTRO, POST, ADMIN, DEMO = range(4)
-
-
-def hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setProperty("role", "hint")
-    return label
 
 
 class IntroPage(QWizardPage):
