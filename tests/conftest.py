@@ -82,3 +82,10 @@ def type_text(qtbot, widget, text: str) -> None:
             event = QInputMethodEvent()
             event.setCommitString(char)
             QApplication.sendEvent(widget, event)
+
+
+def pytest_collection_modifyitems(items):
+    """A hung test (a modal dialog nobody answers) fails with a traceback instead of stalling CI."""
+    for item in items:
+        if item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(300, method="thread"))  # a signal cannot interrupt Qt's C++ event loop

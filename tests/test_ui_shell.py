@@ -13,7 +13,7 @@ from models.db import close_database
 from models.people import Person
 from tests.conftest import ADMIN_PASSWORD, type_text
 from ui.app import Shell, create_application
-from ui.login import LoginDialog
+from ui.login import ChangePasswordDialog, LoginDialog
 from ui.wizard import SetupWizard
 
 
@@ -186,3 +186,47 @@ def test_saved_settings_take_effect_in_the_open_window(qtbot, admin, db_path):
     assert window.idle.timer.interval() == 2 * 60_000
     assert "打通镇政务服务中心" in window.windowTitle() and "打通镇政务服务中心" in window.post_label.text()
     window.idle.stop()
+
+
+def test_switching_user_logs_the_first_out_and_opens_a_window_for_the_second(qtbot, make_user, db_path):
+    window_clerk = make_user("window")
+    mediator = make_user("mediator")
+    shell = Shell(str(db_path))
+
+    def sign_in_as(user):
+        def act(dialog: LoginDialog):
+            qtbot.keyClicks(dialog.username, user.username)
+            qtbot.keyClicks(dialog.password, "Staff2022x")
+            qtbot.keyClick(dialog.password, Qt.Key_Return)
+        return act
+
+    mediator.must_change_password = False
+    mediator.save()
+
+    def set_own_password(dialog):
+        qtbot.keyClicks(dialog.old, "Staff2022x")
+        qtbot.keyClicks(dialog.new, "Counter2026a")
+        qtbot.keyClicks(dialog.confirm, "Counter2026a")
+        qtbot.keyClick(dialog.confirm, Qt.Key_Return)
+
+    when_modal(qtbot, LoginDialog, sign_in_as(window_clerk))
+    when_modal(qtbot, ChangePasswordDialog, set_own_password)  # an admin-made account starts with a temporary one
+    assert shell.login()
+    assert not accounts.get_user(window_clerk.username).must_change_password
+    accounts.authenticate(window_clerk.username, "Counter2026a")
+    first = shell.window
+    assert first.user.username == window_clerk.username
+
+    when_modal(qtbot, LoginDialog, sign_in_as(mediator))
+    first.lock()
+    first.lock_screen.switch_user.emit()  # the 切换用户 button on the lock screen
+    second = shell.window
+    qtbot.addWidget(second)
+    assert second is not first and second.user.username == mediator.username
+    titles = [second.navigation.item(i).text() for i in range(second.navigation.count())]
+    assert titles == ["矛盾调解", "人员库", "系统设置"]
+    logouts = audit.AuditEntry.select().where(audit.AuditEntry.action == "logout",
+                                              audit.AuditEntry.created_by == window_clerk.username)
+    assert [e.summary for e in logouts] == ["切换用户"]
+    second.idle.stop()
+    second.sign_out("测试结束")
