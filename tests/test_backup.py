@@ -195,22 +195,23 @@ def test_schema_version_of_refuses_foreign_sqlite_file(tmp_path):
     assert "TownDesk" in str(info.value)
 
 
-def test_schema_version_of_refuses_newer_schema(filled, db_path, tmp_path):
+def _copy_from_a_newer_towndesk(db_path, tmp_path):
     out = backup.backup_database(db_path, tmp_path / "copy.db")
     conn = sqlite3.connect(str(out))
     conn.execute("INSERT INTO schema_version (version, applied_at, app_version) VALUES (99, '2030-01-01', '9.0')")
     conn.commit()
     conn.close()
+    return out
+
+
+def test_schema_version_of_refuses_newer_schema(filled, db_path, tmp_path):
+    out = _copy_from_a_newer_towndesk(db_path, tmp_path)
     with pytest.raises(DatabaseTooNew):
         backup.schema_version_of(out)
 
 
 def test_restore_refuses_newer_schema_and_keeps_database(filled, db_path, tmp_path):
-    out = backup.backup_database(db_path, tmp_path / "copy.db")
-    conn = sqlite3.connect(str(out))
-    conn.execute("INSERT INTO schema_version (version, applied_at, app_version) VALUES (99, '2030-01-01', '9.0')")
-    conn.commit()
-    conn.close()
+    out = _copy_from_a_newer_towndesk(db_path, tmp_path)
     close_database()
     before = _dump(db_path)
     with pytest.raises(DatabaseTooNew):
