@@ -1,0 +1,1 @@
+"""一窗受理: the one-window service hall."""
