@@ -202,6 +202,7 @@ def test_small_good_catalogue_loads(tmp_path):
     (1, {"online": "是"}, "全程网办", ["XZSP-001"]),
     (1, {"bundles": ["新生儿出生一件事", "新生儿出生一件事"]}, "一件事", ["XZSP-001", "重复"]),
     (1, {"promise_days": 3}, "事项目录", ["XZSP-001", "promise_days"]),
+    (1, {"legal_days_unit": "月"}, "法定时限单位", ["XZSP-001", "月", "无效"]),
 ])
 def test_invalid_catalogue_is_refused(tmp_path, index, changes, field, words):
     with pytest.raises(ValidationError) as caught:
@@ -267,3 +268,11 @@ def test_find_on_the_shipped_catalogue(shipped):
     names = [m.name for m in find(shipped, "登记")]
     assert "生育登记" in names and "就业登记" in names
     assert find(shipped, "QT-001")[0].name == "生育登记"
+
+
+def test_statutes_counting_calendar_days_keep_their_unit(shipped):
+    units = {m.code: m.legal_days_unit for m in shipped}
+    assert [code for code, unit in units.items() if unit == "自然日"] == ["QT-006", "QT-007", "QT-008"]
+    assert set(units.values()) == {"工作日", "自然日"}
+    permit = next(m for m in shipped if m.code == "QT-006")
+    assert (permit.legal_days, permit.legal_days_unit, permit.promised_days) == (15, "自然日", 10)

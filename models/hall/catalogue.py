@@ -49,10 +49,13 @@ PROMISED = "承诺件"    # needs review; the window promises a limit in working
 KINDS = (IMMEDIATE, PROMISED)
 
 MATERIAL_FORMS = ("原件", "复印件", "原件及复印件")
+# Most statutes count the legal limit in working days (行政许可法 art. 82); a few count calendar days
+# (居住证暂行条例 15日, 居民身份证法 60日, 法律援助法 7日). The hall's own promise is always in working days.
+DAY_UNITS = ("工作日", "自然日")
 
 _CODE_RE = re.compile(r"^([A-Z]+)-(\d{3,4})$")
 _MATTER_KEYS = frozenset({
-    "code", "name", "class", "department", "kind", "legal_days", "promised_days", "fee",
+    "code", "name", "class", "department", "kind", "legal_days", "legal_days_unit", "promised_days", "fee",
     "fee_basis", "materials", "online", "bundles", "statute",
 })
 _REQUIRED_KEYS = ("code", "name", "class", "department", "kind", "legal_days", "promised_days",
@@ -68,6 +71,7 @@ _LABELS = {
     "department": "承办机构",
     "kind": "办件类型",
     "legal_days": "法定办结时限",
+    "legal_days_unit": "法定时限单位",
     "promised_days": "承诺办结时限",
     "fee": "收费金额",
     "fee_basis": "收费依据",
@@ -98,7 +102,7 @@ class Matter:
     matter_class: str        # one of MATTER_CLASSES
     department: str          # the back office (后台) that decides
     kind: str                # one of KINDS
-    legal_days: int          # 法定办结时限, working days
+    legal_days: int          # 法定办结时限, in legal_days_unit
     promised_days: int       # 承诺办结时限, working days
     fee: Decimal             # yuan; Decimal("0") when free
     fee_basis: str
@@ -106,6 +110,7 @@ class Matter:
     online: bool             # 渝快办 全程网办
     bundles: tuple[str, ...]  # 一件事 bundles it belongs to
     statute: str
+    legal_days_unit: str = "工作日"  # one of DAY_UNITS
 
     @property
     def is_immediate(self) -> bool:
@@ -330,11 +335,14 @@ def _parse_matter(entry: Any, index: int) -> Matter:
         raise ValidationError(_LABELS["kind"], f"{who}的办件类型“{kind}”无效，应为 {'、'.join(KINDS)} 之一")
 
     legal = _days(entry, "legal_days", who)
+    unit = entry.get("legal_days_unit", DAY_UNITS[0])
+    if unit not in DAY_UNITS:
+        raise ValidationError(_LABELS["legal_days_unit"], f"{who}的法定时限单位“{unit}”无效，应为 {'、'.join(DAY_UNITS)} 之一")
     promised = _days(entry, "promised_days", who)
-    if promised > legal:
+    if promised > legal:  # n working days span at least n calendar days, so this holds for both units
         raise ValidationError(
             _LABELS["promised_days"],
-            f"{who}的承诺办结时限 {promised} 个工作日超过了法定办结时限 {legal} 个工作日",
+            f"{who}的承诺办结时限 {promised} 个工作日超过了法定办结时限 {legal} 个{unit}",
         )
     if kind == IMMEDIATE and promised > 1:
         raise ValidationError(
@@ -359,6 +367,7 @@ def _parse_matter(entry: Any, index: int) -> Matter:
         department=department,
         kind=kind,
         legal_days=legal,
+        legal_days_unit=unit,
         promised_days=promised,
         fee=fee,
         fee_basis=fee_basis,
