@@ -267,10 +267,12 @@ class _Worker(QThread):
 
 
 def run_in_background(parent: QWidget, label: str, work: Callable[[], Any],
-                      on_success: Callable[[Any], None]) -> _Worker:
+                      on_success: Callable[[Any], None],
+                      on_failure: Callable[[BaseException], None] | None = None) -> _Worker:
     """Run `work` off the GUI thread behind a progress dialog; the result or error comes back on it.
 
-    `work` must open its own database connection if it needs one (peewee's are per thread).
+    `work` must open its own database connection if it needs one (peewee's are per thread). An error
+    is shown to the user unless `on_failure` takes it.
     """
     dialog = QProgressDialog(label, None, 0, 0, parent)
     dialog.setWindowTitle(QCoreApplication.translate("common", "请稍候"))
@@ -284,7 +286,7 @@ def run_in_background(parent: QWidget, label: str, work: Callable[[], Any],
 
     def failed(exc):
         dialog.close()
-        show_problem(parent, exc)
+        (on_failure or (lambda error: show_problem(parent, error)))(exc)
 
     worker.succeeded.connect(done)
     worker.failed.connect(failed)

@@ -223,26 +223,28 @@ class BackupTab(QWidget):
             return False
         set_hint(self.status_label, "", "ok")
         db_path = self.db_path
-
-        def work():
-            # Errors come back as a value so the database is reopened before the user sees them.
-            try:
-                return True, backup.restore_database(db_path, file)
-            except Exception as exc:  # noqa: BLE001
-                return False, exc
-
         close_database()
-        self.worker = run_in_background(self, self.tr("正在恢复，请稍候……"), work,
-                                        lambda result: self._restore_done(file, result))
+        self.worker = run_in_background(self, self.tr("正在恢复，请稍候……"),
+                                        lambda: backup.restore_database(db_path, file),
+                                        lambda kept: self._restore_done(file, kept), self._restore_failed)
         self.worker.finished.connect(self._worker_finished)
         return True
 
-    def _restore_done(self, file: Path, result) -> None:
-        ok, value = result
+    def _restore_failed(self, exc: BaseException) -> None:
+        """Nothing was replaced: reopen the database before telling the user, so work can go on."""
+        try:
+            open_app_database(self.db_path)
+        except Exception as reopen:  # noqa: BLE001
+            show_problem(self, reopen, self.tr("无法重新打开数据库"))
+            return
+        show_problem(self, exc, self.tr("恢复没有完成"))
+        self.refresh()
+
+    def _restore_done(self, file: Path, kept: Path | None) -> None:
         try:
             open_app_database(self.db_path)
         except Exception as exc:  # noqa: BLE001
-            if ok and value is not None and self._put_back(value):
+            if kept is not None and self._put_back(kept):
                 show_problem(self, TownDeskError(self.tr(
                     "备份“{0}”恢复后无法打开（{1}），已自动换回恢复前的数据。").format(
                         file.name, getattr(exc, "message", exc))), self.tr("恢复没有完成"))
@@ -250,11 +252,6 @@ class BackupTab(QWidget):
                 return
             show_problem(self, exc, self.tr("无法重新打开数据库"))
             return
-        if not ok:
-            show_problem(self, value, self.tr("恢复没有完成"))
-            self.refresh()
-            return
-        kept = value
         note = f"；原数据库另存为 {kept}" if kept else ""
         audit.log(self.user.username, "restore", f"从备份 {file} 恢复数据库{note}")
         self.refresh()
