@@ -1,0 +1,15 @@
+"""打印文书 — every printed document is a function from data to PDF bytes.
+
+A document module takes plain frozen dataclasses and returns the bytes of a PDF: no database
+access, no Qt, no files written.  The caller decides what to do with the bytes (show, print
+twice, archive).  All text is set in the bundled WenQuanYi Micro Hei font, embedded as TrueType
+(``documents.fonts``); page set-up for the three paper formats — A4 纵向, A5 横向, 80 mm
+thermal roll — lives in ``documents.layout`` so every later document looks like the first.
+
+Modules:
+
+- ``documents.fonts``  — registers the CJK font once.
+- ``documents.layout`` — paper formats, styles, title block, key–value and list tables,
+  signature/seal block, the numbered footer and the PDF renderer.
+- ``documents.hall``   — 一窗受理: 受理通知书（回执）, 补正材料通知书, 不予受理通知书.
+"""

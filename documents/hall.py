@@ -1,0 +1,371 @@
+"""一窗受理的三种受理文书 (行政许可法 第三十二条): each a function from an ``IntakeDocument`` to PDF bytes.
+
+- ``acceptance_receipt`` — 受理通知书（受理回执）: materials complete, the matter is accepted.
+- ``correction_notice``  — 补正材料通知书: every missing material listed at once (一次性告知).
+- ``rejection_notice``   — 不予受理通知书: the reason and the applicant's remedies.
+
+Paper: "A4" (纵向), "A5" (横向) or "80mm" (热敏小票).  One copy per call; the caller prints twice
+when the office keeps one.  The printed copy leaves the counter, so a person's ID number is
+masked (``mask_id_number``); an organisation's 统一社会信用代码 is public and printed in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Sequence
+
+from reportlab.platypus import Flowable
+
+from documents import layout
+from documents.layout import Column, Field, Paper, esc
+from models.validators import mask_id_number
+
+__all__ = [
+    "Office",
+    "Party",
+    "ReceiptMaterial",
+    "IntakeDocument",
+    "acceptance_receipt",
+    "correction_notice",
+    "rejection_notice",
+    "office_title",
+    "default_remedies",
+]
+
+CREDIT_CODE_LABEL = "统一社会信用代码"
+
+
+@dataclass(frozen=True)
+class Office:
+    """The accepting office: e.g. 打通镇 / 綦江区 / 打通镇便民服务中心 / 023-48612345."""
+
+    town: str
+    district: str
+    post_name: str
+    hall_phone: str
+
+
+@dataclass(frozen=True)
+class Party:
+    """An applicant or agent. ``id_label``: 居民身份证, 统一社会信用代码, 护照 …"""
+
+    name: str
+    id_label: str
+    id_number: str
+    phone: str
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiptMaterial:
+    """One line of a material list.
+
+    ``form``: 原件 / 复印件 / 原件及复印件.  ``received``: True when the window keeps it; False when
+    it was only checked and handed back, or not supplied (printed as a remark).
+    """
+
+    name: str
+    form: str
+    copies: int
+    received: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IntakeDocument:
+    """Everything the three intake documents print; built by the caller from the intake record."""
+
+    number: str                       # 受理编号, e.g. SL-DT00-20261126-0007
+    office: Office
+    matter_name: str
+    matter_code: str
+    applicant: Party
+    agent: Party | None
+    channel: str                      # 受理渠道: 窗口受理 / 渝快办网上申请 …
+    delivery: str                     # 结果送达方式: 自取 / 邮寄
+    delivery_address: str
+    accepted_at: datetime             # 受理（收件）时间
+    clerk_name: str
+    clerk_phone: str
+    legal_days: int                   # 法定办结时限; 0 for a 即办件
+    legal_days_unit: str              # 工作日 / 自然日
+    promised_days: int                # 承诺办结时限, working days; 0 = 当场办结
+    promised_date: date | None
+    fee: Decimal
+    materials: tuple[ReceiptMaterial, ...]
+    missing: tuple[ReceiptMaterial, ...]
+    reason: str = ""                  # 不予受理 (or 补正) reason
+    remedies: str = ""                # 救济途径; default text when empty
+    progress_query: str = ""          # 办理进度查询方式; default: hall phone and the number
+
+
+# --------------------------------------------------------------------------
+# Wording
+# --------------------------------------------------------------------------
+
+def office_title(office: Office) -> str:
+    """"綦江区打通镇便民服务中心": district, town and post name, without repeating a part."""
+    name = (office.post_name or "便民服务中心").strip()
+    if office.town and office.town not in name:
+        name = office.town + name
+    if office.district and office.district not in name:
+        name = office.district + name
+    return name
+
+
+def default_remedies(office: Office) -> str:
+    government = f"{office.district}人民政府" if office.district else "上一级人民政府"
+    return (f"如对本决定不服，可以自收到本通知书之日起六十日内向{government}申请行政复议，"
+            f"或者在六个月内依法向人民法院提起行政诉讼。")
+
+
+def _date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _datetime(t: datetime) -> str:
+    return f"{_date(t)} {t.hour:02d}:{t.minute:02d}"
+
+
+def _days(n: int, unit: str) -> str:
+    if n <= 0:
+        return "即办（当场办结）"
+    return f"{n}个{unit or '工作日'}"
+
+
+def _fee(amount: Decimal) -> str:
+    if not amount:
+        return "不收费"
+    return f"收费，{amount.quantize(Decimal('0.01'))}元"
+
+
+def _delivery(doc: IntakeDocument) -> str:
+    if doc.delivery == "邮寄" and doc.delivery_address:
+        return f"邮寄（{doc.delivery_address}）"
+    return doc.delivery or "自取"
+
+
+def _promised_date(doc: IntakeDocument) -> str:
+    if doc.promised_date is not None:
+        return _date(doc.promised_date)
+    if doc.promised_days <= 0:
+        return "当场办结"
+    return "另行告知"
+
+
+def _id_text(party: Party) -> str:
+    if party.id_label == CREDIT_CODE_LABEL:
+        return party.id_number
+    return mask_id_number(party.id_number)
+
+
+def _id_label(party: Party) -> str:
+    label = (party.id_label or "证件").strip()
+    return label if label.endswith(("号码", "代码")) else label + "号码"
+
+
+def _party_rows(paper: Paper, party: Party, role: str, *, address: bool) -> list[list[Field]]:
+    """The rows for one party: name, phone, ID and (for the applicant) address."""
+    name = Field(role, party.name)
+    phone = Field("联系电话", party.phone)
+    ident = Field(_id_label(party), _id_text(party))
+    home = Field("住址（住所）", party.address) if address and party.address else None
+    if paper.kv_pairs >= 3:
+        rows = [[name, phone, ident]]
+        if home:
+            rows.append([home])
+        return rows
+    if home:
+        return [[name, phone], [ident, home]]
+    return [[name, phone], [ident]]
+
+
+def _people_rows(paper: Paper, doc: IntakeDocument) -> list[list[Field]]:
+    rows = _party_rows(paper, doc.applicant, "申请人", address=True)
+    if doc.agent is not None:
+        rows += _party_rows(paper, doc.agent, "代理人", address=False)
+    return rows
+
+
+def _progress_query(doc: IntakeDocument) -> str:
+    if doc.progress_query:
+        return doc.progress_query
+    phone = doc.office.hall_phone
+    where = f"拨打服务大厅电话 {phone}" if phone else "到服务大厅窗口"
+    return f"{where}，报受理编号 {doc.number} 查询"
+
+
+def _matter(doc: IntakeDocument) -> str:
+    return f"“{doc.matter_name}”（事项编码 {doc.matter_code}）" if doc.matter_code else f"“{doc.matter_name}”"
+
+
+_MATERIAL_COLUMNS = (
+    Column("材料名称", width=0.6, roll="main"),
+    Column("原件/复印件", chars=6, align="center", roll="detail"),
+    Column("份数", chars=2, align="center", roll="detail", roll_format="{}份"),
+    Column("备注", width=0.4, roll="note"),
+)
+
+
+def _material_rows(items: Sequence[ReceiptMaterial], *, mark_returned: bool) -> list[list[str]]:
+    rows = []
+    for m in items:
+        remark = m.note
+        if mark_returned and not m.received and "退还" not in remark:
+            remark = "核验后退还" + (f"；{remark}" if remark else "")
+        rows.append([m.name, m.form, str(m.copies), remark])
+    return rows
+
+
+def _materials(paper: Paper, items: Sequence[ReceiptMaterial], *, mark_returned: bool = False,
+               empty_text: str = "（无）") -> list[Flowable]:
+    return layout.list_table(paper, _MATERIAL_COLUMNS, _material_rows(items, mark_returned=mark_returned),
+                             empty_text=empty_text)
+
+
+def _head(p: Paper, doc: IntakeDocument, title: str, number_label: str = "编号") -> list[Flowable]:
+    return layout.title_block(p, office_title(doc.office), title, doc.number, number_label)
+
+
+def _closing(p: Paper, doc: IntakeDocument, notes_heading: str, notes_items: Sequence[str]) -> list[Flowable]:
+    flow = layout.signature_block(p, sign_lines=["申请人（代理人）签收：", "签收日期："],
+                                  office_name=office_title(doc.office), date_text=_date(doc.accepted_at.date()),
+                                  notes_heading=notes_heading, notes_items=notes_items)
+    if p.roll:
+        flow += [layout.rule(p, dashed=True),
+                 layout.para(p, esc(f"编号 {doc.number}"), "small_center"),
+                 layout.para(p, "请妥善保管本凭证", "small_center")]
+    return flow
+
+
+def _render(doc: IntakeDocument, paper_key: str, title: str, make) -> bytes:
+    paper = layout.paper_for(paper_key)
+    return layout.render(paper, lambda: make(paper), footer=f"编号：{doc.number}",
+                         title=f"{title} {doc.number}", subject=doc.matter_name,
+                         author=office_title(doc.office))
+
+
+# --------------------------------------------------------------------------
+# 受理通知书（受理回执）
+# --------------------------------------------------------------------------
+
+def acceptance_receipt(doc: IntakeDocument, paper: str = "A4") -> bytes:
+    """受理通知书（受理回执）: the matter is accepted; what was received and when it will be done."""
+
+    def story(p: Paper) -> list[Flowable]:
+        flow = _head(p, doc, "受理通知书", "受理编号")
+        flow.append(layout.para(p, esc(f"{doc.applicant.name}："), "addressee"))
+        flow.append(layout.para(p, esc(
+            f"你于{_date(doc.accepted_at.date())}提交的{_matter(doc)}申请材料齐全、符合法定形式，"
+            f"本中心决定予以受理。请凭本通知书查询办理进度、领取办理结果。")))
+        matter = Field("事项名称", doc.matter_name)
+        code = Field("事项编码", doc.matter_code)
+        channel = Field("受理渠道", doc.channel)
+        at = Field("受理时间", _datetime(doc.accepted_at))
+        legal = Field("法定办结时限", _days(doc.legal_days, doc.legal_days_unit))
+        promised = Field("承诺办结时限", _days(doc.promised_days, "工作日"))
+        due = Field("承诺办结日期", _promised_date(doc))
+        fee = Field("是否收费", _fee(doc.fee))
+        delivery = Field("结果送达方式", _delivery(doc))
+        clerk = Field("受理人", doc.clerk_name)
+        clerk_phone = Field("受理人电话", doc.clerk_phone)
+        query = Field("进度查询方式", _progress_query(doc))
+        if p.kv_pairs >= 3:
+            rows = [[matter, code, channel], *_people_rows(p, doc), [at, clerk, clerk_phone],
+                    [legal, promised, due], [fee, delivery], [query]]
+        else:
+            rows = [[matter, code], *_people_rows(p, doc), [channel, at], [legal, promised], [due, fee],
+                    [delivery], [clerk, clerk_phone], [query]]
+        flow += layout.kv_table(p, rows)
+        flow += layout.section(p, "接收材料清单")
+        flow += _materials(p, doc.materials, mark_returned=True)
+        flow += _closing(p, doc, "温馨提示", [
+            "承诺办结时限自受理之日起计算；依法需要现场踏勘、公示、专家评审等的，所需时间不计算在内。",
+            "领取办理结果时请携带本通知书和申请人身份证件；委托他人领取的，另带委托书和受托人身份证件。",
+        ])
+        return flow
+
+    return _render(doc, paper, "受理通知书", story)
+
+
+# --------------------------------------------------------------------------
+# 补正材料通知书
+# --------------------------------------------------------------------------
+
+def correction_notice(doc: IntakeDocument, paper: str = "A4") -> bytes:
+    """补正材料通知书: lists ALL missing materials at once (一次性告知); received ones too."""
+
+    def story(p: Paper) -> list[Flowable]:
+        flow = _head(p, doc, "补正材料通知书")
+        flow.append(layout.para(p, esc(f"{doc.applicant.name}："), "addressee"))
+        if doc.promised_days > 0:
+            legal = _days(doc.legal_days, doc.legal_days_unit)
+            limit = f"自受理之日起{doc.promised_days}个工作日内办结（法定办结时限{legal}）"
+        else:
+            limit = "受理后当场办结"
+        flow.append(layout.para(p, esc(
+            f"你于{_date(doc.accepted_at.date())}提交的{_matter(doc)}申请，经审查，申请材料不齐全或者不符合"
+            f"法定形式。现将需要补正的全部材料（共{len(doc.missing)}项）一次性告知如下，请补齐后再次提交。"
+            f"材料补正齐全之日起本中心予以受理，{limit}。")))
+        if doc.reason:
+            flow.append(layout.para(p, esc(f"补正说明：{doc.reason}")))
+        flow += layout.section(p, f"需要补正的材料（共{len(doc.missing)}项）")
+        flow += _materials(p, doc.missing)
+        flow += layout.section(p, "已接收的材料")
+        flow += _materials(p, doc.materials, mark_returned=True, empty_text="（本次未接收材料）")
+        flow += layout.section(p, "申请信息")
+        at = Field("收件时间", _datetime(doc.accepted_at))
+        channel = Field("收件渠道", doc.channel)
+        clerk = Field("经办人", doc.clerk_name)
+        clerk_phone = Field("经办人电话", doc.clerk_phone)
+        hall = Field("咨询电话", doc.office.hall_phone)
+        if p.kv_pairs >= 3:
+            rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone, hall]]
+        else:
+            rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone]]
+        flow += layout.kv_table(p, rows)
+        flow += _closing(p, doc, "告知事项", [
+            "依据《中华人民共和国行政许可法》第三十二条第一款第（四）项，申请材料不齐全或者不符合法定形式的，"
+            "应当当场或者在五日内一次告知申请人需要补正的全部内容，逾期不告知的，自收到申请材料之日起即为受理。",
+            "补正材料时请携带本通知书；已接收的材料无需重复提交。"
+            + (f"如有疑问，请拨打服务大厅电话 {doc.office.hall_phone}。" if doc.office.hall_phone else ""),
+        ])
+        return flow
+
+    return _render(doc, paper, "补正材料通知书", story)
+
+
+# --------------------------------------------------------------------------
+# 不予受理通知书
+# --------------------------------------------------------------------------
+
+def rejection_notice(doc: IntakeDocument, paper: str = "A4") -> bytes:
+    """不予受理通知书: why the application is not accepted and how the applicant can challenge it."""
+
+    def story(p: Paper) -> list[Flowable]:
+        flow = _head(p, doc, "不予受理通知书")
+        flow.append(layout.para(p, esc(f"{doc.applicant.name}："), "addressee"))
+        flow.append(layout.para(p, esc(
+            f"你于{_date(doc.accepted_at.date())}提出的{_matter(doc)}申请，经审查，本中心决定不予受理。理由如下：")))
+        flow.append(layout.para(p, esc(doc.reason or "（未填写理由）")))
+        flow.append(layout.para(p, esc(doc.remedies or default_remedies(doc.office))))
+        at = Field("收件时间", _datetime(doc.accepted_at))
+        channel = Field("收件渠道", doc.channel)
+        clerk = Field("经办人", doc.clerk_name)
+        clerk_phone = Field("经办人电话", doc.clerk_phone)
+        hall = Field("咨询电话", doc.office.hall_phone)
+        if p.kv_pairs >= 3:
+            rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone, hall]]
+        else:
+            rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone], [hall]]
+        flow += layout.section(p, "申请信息")
+        flow += layout.kv_table(p, rows)
+        if doc.materials:
+            flow += layout.section(p, "退还材料清单")
+            flow += _materials(p, doc.materials)
+        flow += _closing(p, doc, "", [])
+        return flow
+
+    return _render(doc, paper, "不予受理通知书", story)

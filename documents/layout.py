@@ -1,0 +1,710 @@
+"""Shared page set-up for printed documents: the three paper formats and the building blocks.
+
+Every document is built the same way: a *story factory* (a function returning a fresh list of
+reportlab flowables) is handed to ``render`` with a ``Paper``; ``render`` returns PDF bytes.
+
+- ``PAPERS`` — "A4" (A4 纵向), "A5" (A5 横向) and "80mm" (80 毫米热敏小票: 80 mm wide, the page
+  as long as the content, so the printer cuts one slip).  Keys match ``models.settings.RECEIPT_FORMATS``.
+- ``title_block`` — office name, spaced document title, the document number.
+- ``kv_table`` — 字段表: ruled label/value pairs (A4 two a row, A5 three), one line each on the roll.
+- ``list_table`` — 清单: a ruled table with a repeated header on sheets, numbered lines on the roll.
+- ``section``, ``para``, ``notes``, ``rule`` — headings, running text, numbered small-print notes.
+- ``signature_block`` — notes and the party's signature lines beside the office seal box (office
+  name and date across it), kept on one page.
+- ``render`` — page frame, footer "编号：…  第 N 页 共 M 页" on every sheet, deterministic bytes
+  (``invariant=1``), only the embedded TrueType font in the file.
+
+Headings get their weight from size (and a thin text-render-mode-2 stroke on the title), never
+from a bold face: the font has none.  Paragraphs wrap with ``wordWrap="CJK"``; this module also
+teaches reportlab's CJK breaker the Chinese line-start/line-end punctuation rules (see below).
+
+All text is escaped here or by the caller with ``esc`` before it goes into paragraph markup:
+names and addresses typed at the counter may contain ``<`` or ``&``.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from typing import Callable, Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    HRFlowable,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from documents.fonts import FONT_NAME, register_fonts
+
+__all__ = [
+    "Paper",
+    "PAPERS",
+    "paper_for",
+    "Styles",
+    "styles_for",
+    "esc",
+    "TitleLine",
+    "title_block",
+    "Field",
+    "kv_table",
+    "Column",
+    "list_table",
+    "rule",
+    "section",
+    "para",
+    "notes",
+    "SignLines",
+    "SealMark",
+    "signature_block",
+    "render",
+]
+
+# reportlab's CJK line breaker (wordWrap="CJK") keeps Japanese closing punctuation off the start of a
+# line, but its list lacks most full-width Chinese marks, so "，" or "：" could open a line; and it
+# never keeps an opening mark ("《", "“", "（") off the end of one.  Both are fixed here, once, at
+# import: the list is a module global (reportlab.lib.textsplit, copied into
+# reportlab.platypus.paragraph), and the single-run splitter the paragraph calls is wrapped.
+_CHINESE_CANNOT_START = "，；：！？”’》〉」』）】〕、。％"
+_CHINESE_CANNOT_END = "“‘《〈「『（【〔［"
+
+
+def _split_keeping_openers(split, cannot_start):
+    """Wrap reportlab's CJK splitter: reportlab hangs one closing mark in the margin but lets a
+    second one ("）。") start the next line, and leaves opening marks at a line's end.  Where that
+    happens the break moves back, and the rest of the text is split again."""
+
+    def word_split(word, maxWidths, fontName, fontSize, encoding="utf8"):
+        lines = split(word, maxWidths, fontName, fontSize, encoding)
+        pos = 0
+        for n, (_extra, text) in enumerate(lines[:-1]):
+            start = word.find(text, pos)
+            if start < 0:
+                return lines
+            head = text
+            following = lines[n + 1][1]
+            if following and following[0] in cannot_start():
+                cut = len(head) - 1
+                while cut > 0 and head[cut] in cannot_start():
+                    cut -= 1
+                head = head[:cut]
+            head = head.rstrip(_CHINESE_CANNOT_END)
+            if head and len(head) < len(text):
+                width = maxWidths[min(n, len(maxWidths) - 1)]
+                rest_widths = list(maxWidths[n + 1:]) or [maxWidths[-1]]
+                return (lines[:n] + [[width - stringWidth(head, fontName, fontSize), head]]
+                        + word_split(word[start + len(head):], rest_widths, fontName, fontSize, encoding))
+            pos = start + len(text)
+        return lines
+
+    word_split.keeps_openers = True
+    return word_split
+
+
+def _teach_chinese_punctuation() -> None:
+    import reportlab.lib.textsplit as rl_textsplit
+    import reportlab.platypus.paragraph as rl_paragraph
+
+    for module in (rl_textsplit, rl_paragraph):
+        missing = "".join(c for c in _CHINESE_CANNOT_START if c not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START += missing
+    if not getattr(rl_paragraph.wordSplit, "keeps_openers", False):
+        rl_paragraph.wordSplit = _split_keeping_openers(rl_paragraph.wordSplit,
+                                                        lambda: rl_paragraph.ALL_CANNOT_START)
+
+
+_teach_chinese_punctuation()
+
+# A roll is measured on a very tall page first, then printed on a page cut to fit.
+_ROLL_PROBE_HEIGHT = 5000 * mm
+_ROLL_SLACK = 2.0
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper format: size, margins and type sizes (points)."""
+
+    key: str
+    label: str
+    width: float
+    height: float | None          # None: thermal roll, cut to the content's length
+    margin_left: float
+    margin_right: float
+    margin_top: float
+    margin_bottom: float
+    office_size: float            # the office name above the title
+    title_size: float             # the document title
+    body_size: float              # running text
+    cell_size: float              # table cells
+    small_size: float             # notes, footer
+    seal_radius: float            # the dashed seal circle (a real seal is 42 mm across)
+    kv_pairs: int = 2             # label/value pairs per row of a key–value table
+
+    @property
+    def roll(self) -> bool:
+        return self.height is None
+
+    @property
+    def content_width(self) -> float:
+        return self.width - self.margin_left - self.margin_right
+
+
+_A4_W, _A4_H = A4
+_A5_W, _A5_H = landscape(A5)
+
+PAPERS: dict[str, Paper] = {
+    "A4": Paper("A4", "A4 纵向", _A4_W, _A4_H,
+                margin_left=22 * mm, margin_right=22 * mm, margin_top=15 * mm, margin_bottom=18 * mm,
+                office_size=15, title_size=22, body_size=11, cell_size=10.5, small_size=9,
+                seal_radius=18 * mm, kv_pairs=2),
+    "A5": Paper("A5", "A5 横向", _A5_W, _A5_H,
+                margin_left=14 * mm, margin_right=14 * mm, margin_top=9 * mm, margin_bottom=13 * mm,
+                office_size=11, title_size=16, body_size=9, cell_size=8.5, small_size=7.5,
+                seal_radius=13 * mm, kv_pairs=3),
+    "80mm": Paper("80mm", "80毫米热敏小票", 80 * mm, None,
+                  margin_left=4 * mm, margin_right=4 * mm, margin_top=5 * mm, margin_bottom=8 * mm,
+                  office_size=10.5, title_size=14, body_size=8.5, cell_size=8.5, small_size=7.5,
+                  seal_radius=14 * mm, kv_pairs=1),
+}
+
+
+def paper_for(key: str) -> Paper:
+    """The ``Paper`` for a format key ("A4", "A5", "80mm"); ValueError for anything else."""
+    try:
+        return PAPERS[key]
+    except (KeyError, TypeError):
+        raise ValueError(f"未知的纸张格式：{key!r}（可选：{'、'.join(PAPERS)}）") from None
+
+
+def esc(text: object) -> str:
+    """Text made safe for paragraph markup (``<``, ``>``, ``&``); line breaks kept."""
+    return escape("" if text is None else str(text)).replace("\n", "<br/>")
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle          # running text, first line indented two characters
+    plain: ParagraphStyle         # running text, no indent
+    addressee: ParagraphStyle     # "刘桂兰：" at the head of a notice
+    section: ParagraphStyle       # 小标题 such as 接收材料清单
+    cell: ParagraphStyle
+    cell_center: ParagraphStyle
+    label: ParagraphStyle         # the label cell of a key–value table
+    small: ParagraphStyle
+    small_center: ParagraphStyle
+    right: ParagraphStyle
+    roll_item: ParagraphStyle     # a numbered list line on the roll (hanging indent)
+    roll_note: ParagraphStyle
+
+
+@lru_cache(maxsize=None)
+def styles_for(paper_key: str) -> Styles:
+    p = paper_for(paper_key)
+    register_fonts()
+    font = FONT_NAME
+
+    def style(name, size, leading_factor=1.5, **kw):
+        kw.setdefault("wordWrap", "CJK")
+        return ParagraphStyle(name=f"{p.key}-{name}", fontName=font, fontSize=size,
+                              leading=round(size * leading_factor, 1), **kw)
+
+    body = p.body_size
+    cell = p.cell_size
+    small = p.small_size
+    return Styles(
+        body=style("body", body, firstLineIndent=2 * body, spaceAfter=body * 0.3),
+        plain=style("plain", body, spaceAfter=body * 0.2),
+        addressee=style("addressee", body, spaceBefore=body * 0.4, spaceAfter=body * 0.2),
+        section=style("section", body + (0.5 if p.roll else 1), 1.4,
+                      spaceBefore=body * (0.5 if p.roll else 0.8), spaceAfter=body * 0.35,
+                      alignment=TA_CENTER if p.roll else TA_LEFT),
+        cell=style("cell", cell, 1.4),
+        cell_center=style("cell-center", cell, 1.4, alignment=TA_CENTER),
+        label=style("label", cell, 1.4, alignment=TA_CENTER),
+        small=style("small", small, 1.5),
+        small_center=style("small-center", small, 1.5, alignment=TA_CENTER),
+        right=style("right", body, alignment=TA_RIGHT),
+        roll_item=style("roll-item", cell, 1.45, leftIndent=1.6 * cell, firstLineIndent=-1.6 * cell),
+        roll_note=style("roll-note", small, 1.4, leftIndent=1.6 * cell, textColor=colors.black),
+    )
+
+
+# --------------------------------------------------------------------------
+# Title block
+# --------------------------------------------------------------------------
+
+class TitleLine(Flowable):
+    """One centred line of large text that shrinks to fit the width instead of wrapping.
+
+    ``heavy`` sets the glyphs with text render mode 2 (fill + a thin stroke) — the font has no
+    bold face, and a stroke of ~2.5 % of the size reads as a clean semi-bold title.
+    """
+
+    def __init__(self, text: str, size: float, *, spacing: float = 0.0, heavy: bool = False,
+                 min_size: float = 7.0, space_before: float = 0.0, space_after: float = 0.0):
+        super().__init__()
+        self.text = text
+        self.size = size
+        self.spacing = spacing          # extra space between characters, in ems
+        self.heavy = heavy
+        self.min_size = min_size
+        self.spaceBefore = space_before
+        self.spaceAfter = space_after
+        self._fit_size = size
+
+    def _width_at(self, size: float) -> float:
+        n = len(self.text)
+        return stringWidth(self.text, FONT_NAME, size) + max(n - 1, 0) * self.spacing * size
+
+    def wrap(self, avail_width, avail_height):
+        size = self.size
+        while size > self.min_size and self._width_at(size) > avail_width:
+            size -= 0.5
+        self._fit_size = size
+        self.width = avail_width
+        self.height = size * 1.35
+        return self.width, self.height
+
+    def draw(self):
+        size = self._fit_size
+        canv = self.canv
+        canv.saveState()
+        canv.setFont(FONT_NAME, size)
+        canv.setFillColor(colors.black)
+        char_space = self.spacing * size
+        text_width = self._width_at(size)
+        x = (self.width - text_width) / 2
+        y = size * 0.3  # baseline above the descender
+        mode = None
+        if self.heavy:
+            canv.setStrokeColor(colors.black)
+            canv.setLineWidth(size * 0.025)
+            mode = 2
+        canv.drawString(x, y, self.text, mode=mode, charSpace=char_space)
+        canv.restoreState()
+
+
+def title_block(paper: Paper, office_title: str, doc_title: str, number: str,
+                number_label: str = "编号") -> list[Flowable]:
+    """Office name, the spaced document title and the number line under it."""
+    st = styles_for(paper.key)
+    number_style = ParagraphStyle("number", parent=st.right if not paper.roll else st.small_center,
+                                  fontSize=paper.small_size + (0 if paper.roll else 1.5),
+                                  leading=(paper.small_size + 1.5) * 1.4)
+    flow: list[Flowable] = [
+        TitleLine(office_title, paper.office_size, spacing=0.05, space_after=paper.office_size * 0.1),
+        TitleLine(doc_title, paper.title_size, spacing=0.35 if len(doc_title) <= 7 else 0.15, heavy=True,
+                  space_after=paper.title_size * (0.15 if paper.roll else 0.3)),
+        Paragraph(f"{esc(number_label)}：{esc(number)}", number_style),
+    ]
+    if paper.roll:
+        flow.append(rule(paper, dashed=True))
+    else:
+        flow.append(Spacer(1, paper.body_size * 0.2))
+    return flow
+
+
+def rule(paper: Paper, dashed: bool = False, space: float | None = None) -> HRFlowable:
+    gap = paper.body_size * 0.35 if space is None else space
+    return HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceBefore=gap, spaceAfter=gap,
+                      dash=(2, 2) if dashed else None)
+
+
+# --------------------------------------------------------------------------
+# Text helpers
+# --------------------------------------------------------------------------
+
+def section(paper: Paper, text: str) -> list[Flowable]:
+    """A 小标题. On the roll: a dashed rule, then the heading centred."""
+    st = styles_for(paper.key)
+    if paper.roll:
+        return [rule(paper, dashed=True, space=paper.body_size * 0.3), Paragraph(esc(text), st.section)]
+    # Not keepWithNext: that would push a whole long table to the next page.  Only make sure the
+    # heading is followed by at least the table header and a couple of rows.
+    return [CondPageBreak(paper.body_size * 7), Paragraph(esc(text), st.section)]
+
+
+def para(paper: Paper, markup: str, style: str = "body") -> Paragraph:
+    """A paragraph of already-escaped markup in one of the ``Styles`` fields."""
+    return Paragraph(markup, getattr(styles_for(paper.key), style))
+
+
+def notes(paper: Paper, heading: str, items: Sequence[str]) -> list[Flowable]:
+    """A numbered 说明/注意事项 block in small type (plain text items, escaped here)."""
+    st = styles_for(paper.key)
+    item_style = ParagraphStyle("note-item", parent=st.small, leftIndent=1.6 * paper.small_size,
+                                firstLineIndent=-1.6 * paper.small_size)
+    flow: list[Flowable] = []
+    if paper.roll:
+        flow.append(rule(paper, dashed=True, space=paper.body_size * 0.3))
+    flow.append(Paragraph(esc(heading) + "：", ParagraphStyle("note-head", parent=st.small,
+                                                            spaceBefore=paper.small_size * 0.4)))
+    for n, item in enumerate(items, 1):
+        flow.append(Paragraph(f"{n}．{esc(item)}", item_style))
+    return flow
+
+
+# --------------------------------------------------------------------------
+# Key–value table
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Field:
+    """One label/value pair of a key–value table."""
+
+    label: str
+    value: str
+
+
+def _cell_padding(paper: Paper) -> tuple[float, float]:
+    """(horizontal, vertical) cell padding."""
+    return (4.0, 2.5) if paper.key == "A4" else (3.0, 1.8)
+
+
+def kv_table(paper: Paper, rows: Sequence[Sequence[Field]]) -> list[Flowable]:
+    """A ruled label/value table, one inner sequence per row.
+
+    On sheets a row holds up to ``paper.kv_pairs`` pairs (A4 two, A5 three); a row with fewer
+    pairs lets its last value run to the right edge, and a longer row wraps.  On the roll every
+    pair is one "标签：值" line.  Documents arrange their rows for ``paper.kv_pairs``.
+    """
+    st = styles_for(paper.key)
+    fields = [f for row in rows for f in row]
+    if paper.roll:
+        item = ParagraphStyle("roll-kv", parent=st.cell, leftIndent=paper.cell_size,
+                              firstLineIndent=-paper.cell_size, spaceAfter=paper.cell_size * 0.15)
+        return [Paragraph(f"{esc(f.label)}：{esc(f.value) or '—'}", item) for f in fields]
+
+    pairs = paper.kv_pairs
+    pad_h, pad_v = _cell_padding(paper)
+    longest = max((stringWidth(f.label, FONT_NAME, paper.cell_size) for f in fields), default=0)
+    label_w = min(max(longest, 4 * paper.cell_size) + 2 * pad_h + 1, paper.content_width * 0.2)
+    value_w = (paper.content_width - pairs * label_w) / pairs
+    widths = [label_w, value_w] * pairs
+
+    table_rows: list[list] = []
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.cell_size),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad_h),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad_h),
+        ("TOPPADDING", (0, 0), (-1, -1), pad_v),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad_v + 1),
+    ]
+    for row in rows:
+        row = list(row)
+        for start in range(0, len(row), pairs):
+            chunk = row[start:start + pairs]
+            cells: list = []
+            for f in chunk:
+                cells += [Paragraph(esc(f.label), st.label), Paragraph(esc(f.value) or "—", st.cell)]
+            if len(chunk) < pairs:
+                commands.append(("SPAN", (len(cells) - 1, len(table_rows)), (-1, len(table_rows))))
+                cells += [""] * (2 * pairs - len(cells))
+            table_rows.append(cells)
+    return [Table(table_rows, colWidths=widths, style=TableStyle(commands), hAlign="CENTER")]
+
+
+# --------------------------------------------------------------------------
+# List table
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list table.
+
+    ``width``: a fraction of the free width (columns with ``fixed`` use that many points).
+    ``roll``: how the value appears on the thermal roll — "main" (the numbered line), "detail"
+    (on a second, indented line in small type, formatted with ``roll_format``), "note" (after the
+    details on that second line), or "" (left out).
+    """
+
+    title: str
+    width: float = 1.0
+    fixed: float | None = None
+    chars: float | None = None     # fixed width fitting this many characters (plus padding)
+    align: str = "left"
+    roll: str = "detail"
+    roll_format: str = "{}"
+
+
+def list_table(paper: Paper, columns: Sequence[Column], rows: Sequence[Sequence[str]], *,
+               numbered: bool = True, empty_text: str = "（无）") -> list[Flowable]:
+    """A 清单 of rows: ruled with a header repeated on every page (sheets), numbered lines (roll).
+
+    With ``numbered`` a 序号 column is added in front.  Rows are plain text, escaped here.
+    """
+    st = styles_for(paper.key)
+    if not rows:
+        return [Paragraph(esc(empty_text), st.plain)]
+
+    if paper.roll:
+        out: list[Flowable] = []
+        for n, row in enumerate(rows, 1):
+            main = [v for c, v in zip(columns, row) if c.roll == "main" and v]
+            details = [c.roll_format.format(v) for c, v in zip(columns, row) if c.roll == "detail" and v]
+            note = [v for c, v in zip(columns, row) if c.roll == "note" and v]
+            prefix = f"{n}．" if numbered else ""
+            out.append(Paragraph(prefix + esc("".join(main)), st.roll_item))
+            second = "；".join(part for part in ["，".join(details), *note] if part)
+            if second:
+                out.append(Paragraph(esc(second), st.roll_note))
+        return out
+
+    pad_h, pad_v = _cell_padding(paper)
+    cols = list(columns)
+    if numbered:
+        cols.insert(0, Column("序号", chars=2, align="center"))
+    def fixed(c: Column) -> float | None:
+        if c.fixed is not None:
+            return c.fixed
+        if c.chars is not None:
+            return c.chars * paper.cell_size + 2 * pad_h + 1
+        return None
+
+    fixed_total = sum(fixed(c) or 0 for c in cols)
+    free = paper.content_width - fixed_total
+    weight = sum(c.width for c in cols if fixed(c) is None) or 1.0
+    widths = [fixed(c) if fixed(c) is not None else free * c.width / weight for c in cols]
+
+    def cell(text: str, column: Column) -> Paragraph:
+        return Paragraph(esc(text), st.cell_center if column.align == "center" else st.cell)
+
+    header = [Paragraph(esc(c.title), st.cell_center) for c in cols]
+    body = []
+    for n, row in enumerate(rows, 1):
+        values = ([str(n)] if numbered else []) + [str(v) for v in row]
+        body.append([cell(v, c) for v, c in zip(values, cols)])
+    style = TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.cell_size),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad_h),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad_h),
+        ("TOPPADDING", (0, 0), (-1, -1), pad_v),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad_v + 1),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
+    ])
+    return [Table([header] + body, colWidths=widths, style=style, repeatRows=1, hAlign="CENTER")]
+
+
+# --------------------------------------------------------------------------
+# Signature and seal
+# --------------------------------------------------------------------------
+
+class SignLines(Flowable):
+    """"申请人（代理人）签收：______" lines; the rule is drawn, not typed with underscores."""
+
+    def __init__(self, paper: Paper, lines: Sequence[str]):
+        super().__init__()
+        self.paper = paper
+        self.lines = tuple(lines)
+        self.gap = paper.body_size * 2.3
+        self.spaceBefore = paper.body_size * 0.6
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        self.height = len(self.lines) * self.gap
+        return self.width, self.height
+
+    def draw(self):
+        size = self.paper.body_size
+        canv = self.canv
+        canv.saveState()
+        canv.setFont(FONT_NAME, size)
+        canv.setFillColor(colors.black)
+        canv.setStrokeColor(colors.black)
+        canv.setLineWidth(0.6)
+        line_end = self.width if self.paper.roll else min(self.width, 24 * size)
+        for i, text in enumerate(self.lines):
+            y = self.height - (i + 1) * self.gap + size * 0.8
+            canv.drawString(0, y, text)
+            start = stringWidth(text, FONT_NAME, size) + size * 0.3
+            canv.line(start, y - size * 0.3, max(line_end, start + 6 * size), y - size * 0.3)
+        canv.restoreState()
+
+
+class SealMark(Flowable):
+    """Where the office seal goes: a dashed grey circle with its label, the office name and the
+    date printed across it (the seal is stamped over them, as on any official notice)."""
+
+    def __init__(self, paper: Paper, office_name: str, date_text: str, label: str = "（受理专用章）"):
+        super().__init__()
+        self.paper = paper
+        self.office_name = office_name
+        self.date_text = date_text
+        self.label = label
+
+    def wrap(self, avail_width, avail_height):
+        size = self.paper.body_size
+        self.width = max(2 * self.paper.seal_radius, stringWidth(self.office_name, FONT_NAME, size))
+        self.height = 2 * self.paper.seal_radius + 2
+        return self.width, self.height
+
+    def draw(self):
+        p = self.paper
+        canv = self.canv
+        size = p.body_size
+        r = p.seal_radius
+        cx, cy = self.width / 2, self.height / 2
+        canv.saveState()
+        canv.setStrokeColor(colors.Color(0.55, 0.55, 0.55))
+        canv.setDash(2.5, 2)
+        canv.setLineWidth(0.7)
+        canv.circle(cx, cy, r, stroke=1, fill=0)
+        canv.setDash()
+        canv.setFillColor(colors.Color(0.45, 0.45, 0.45))
+        canv.setFont(FONT_NAME, p.small_size)
+        canv.drawCentredString(cx, cy + r * 0.45, self.label)
+        canv.setFillColor(colors.black)
+        canv.setFont(FONT_NAME, size)
+        canv.drawCentredString(cx, cy - size * 0.3, self.office_name)
+        canv.drawCentredString(cx, cy - size * 1.75, self.date_text)
+        canv.restoreState()
+
+
+def signature_block(paper: Paper, *, sign_lines: Sequence[str], office_name: str, date_text: str,
+                    seal_label: str = "（受理专用章）", notes_heading: str = "",
+                    notes_items: Sequence[str] = ()) -> list[Flowable]:
+    """The closing of a notice: notes, the party's signature lines, the seal with office and date.
+
+    Sheets: notes and signature lines on the left, the seal on the right, kept on one page.
+    Roll: everything stacked, the seal centred.
+    """
+    left: list[Flowable] = notes(paper, notes_heading, notes_items) if notes_items else []
+    lines = SignLines(paper, sign_lines)
+    seal = SealMark(paper, office_name, date_text, seal_label)
+    if paper.roll:
+        seal.hAlign = "CENTER"
+        return left + [lines, Spacer(1, paper.body_size * 0.8), seal]
+    seal_w = max(2 * paper.seal_radius, stringWidth(office_name, FONT_NAME, paper.body_size)) + paper.body_size
+    table = Table([[left + [lines], seal]], colWidths=[paper.content_width - seal_w, seal_w],
+                  style=TableStyle([
+                      ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.body_size),
+                      ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
+                      ("VALIGN", (1, 0), (1, 0), "MIDDLE"),
+                      ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                      ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                      ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                      ("TOPPADDING", (0, 0), (-1, -1), 0),
+                      ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                  ]))
+    return [Spacer(1, paper.body_size * 0.5), KeepTogether([table])]
+
+
+# --------------------------------------------------------------------------
+# Rendering
+# --------------------------------------------------------------------------
+
+class _FooterCanvas(Canvas):
+    """A canvas that holds its pages back until the end, so each footer can say 共 M 页."""
+
+    def __init__(self, *args, paper: Paper, footer: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._paper = paper
+        self._footer = footer
+        self._pages: list[dict] = []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._draw_footer(total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, total: int) -> None:
+        p = self._paper
+        page = self.getPageNumber()
+        if p.roll and total == 1:
+            return          # the slip carries its number in the text; a page count would be noise
+        width, _ = self._pagesize
+        size = p.small_size
+        y = p.margin_bottom * 0.45
+        self.saveState()
+        self.setFont(FONT_NAME, size)
+        self.setFillColor(colors.black)
+        count = f"第 {page} 页  共 {total} 页"
+        if p.roll:
+            self.drawCentredString(width / 2, y, count)
+        else:
+            self.setStrokeColor(colors.Color(0.4, 0.4, 0.4))
+            self.setLineWidth(0.4)
+            self.line(p.margin_left, y + size * 1.3, width - p.margin_right, y + size * 1.3)
+            self.drawString(p.margin_left, y, self._footer)
+            self.drawRightString(width - p.margin_right, y, count)
+        self.restoreState()
+
+
+class _Doc(BaseDocTemplate):
+    """Remembers how far down the first page the content reached (to cut the roll)."""
+
+    lowest_y: float | None = None
+
+    def afterFlowable(self, flowable):
+        frame = getattr(self, "frame", None)
+        if self.page == 1 and frame is not None:
+            y = frame._y
+            self.lowest_y = y if self.lowest_y is None else min(self.lowest_y, y)
+
+
+def _build(paper: Paper, height: float, story: list[Flowable], *, footer: str, title: str,
+           subject: str, author: str) -> tuple[bytes, _Doc]:
+    buffer = io.BytesIO()
+    frame = Frame(paper.margin_left, paper.margin_bottom, paper.content_width,
+                  height - paper.margin_top - paper.margin_bottom,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    doc = _Doc(buffer, pagesize=(paper.width, height), invariant=1, title=title, subject=subject,
+               author=author, creator="TownDesk", producer="TownDesk (ReportLab)",
+               leftMargin=paper.margin_left, rightMargin=paper.margin_right,
+               topMargin=paper.margin_top, bottomMargin=paper.margin_bottom, lang="zh-CN",
+               # the canvas's default font would add an unembedded Helvetica to every file
+               initialFontName=FONT_NAME, initialFontSize=paper.body_size)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(story, canvasmaker=partial(_FooterCanvas, paper=paper, footer=footer))
+    return buffer.getvalue(), doc
+
+
+def render(paper: Paper, story_factory: Callable[[], list[Flowable]], *, footer: str, title: str,
+           subject: str = "", author: str = "") -> bytes:
+    """Lay out the story on the paper and return the PDF bytes (same input → same bytes).
+
+    ``story_factory`` is called once for sheets and twice for the roll (measure, then print on a
+    page cut to the content's length), so it must return fresh flowables each time.
+    ``footer`` is the text at the bottom left of every sheet, typically "受理编号：…".
+    """
+    register_fonts()
+    meta = dict(footer=footer, title=title, subject=subject, author=author)
+    if not paper.roll:
+        data, _ = _build(paper, paper.height, story_factory(), **meta)
+        return data
+    data, probe = _build(paper, _ROLL_PROBE_HEIGHT, story_factory(), **meta)
+    if probe.page > 1 or probe.lowest_y is None:
+        return data     # longer than any roll slip should be: keep the probe's pages
+    used = (_ROLL_PROBE_HEIGHT - paper.margin_top) - probe.lowest_y
+    height = paper.margin_top + used + paper.margin_bottom + _ROLL_SLACK
+    data, _ = _build(paper, height, story_factory(), **meta)
+    return data
+
