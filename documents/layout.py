@@ -373,6 +373,20 @@ class Field:
     value: str
 
 
+def _grid_commands(paper: Paper) -> list[tuple]:
+    """The ruled look every table on a document shares."""
+    pad_h, pad_v = _cell_padding(paper)
+    return [
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.cell_size),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad_h),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad_h),
+        ("TOPPADDING", (0, 0), (-1, -1), pad_v),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad_v + 1),
+    ]
+
+
 def _cell_padding(paper: Paper) -> tuple[float, float]:
     """(horizontal, vertical) cell padding."""
     return (4.0, 2.5) if paper.key == "A4" else (3.0, 1.8)
@@ -400,15 +414,7 @@ def kv_table(paper: Paper, rows: Sequence[Sequence[Field]]) -> list[Flowable]:
     widths = [label_w, value_w] * pairs
 
     table_rows: list[list] = []
-    commands = [
-        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-        ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.cell_size),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), pad_h),
-        ("RIGHTPADDING", (0, 0), (-1, -1), pad_h),
-        ("TOPPADDING", (0, 0), (-1, -1), pad_v),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), pad_v + 1),
-    ]
+    commands = _grid_commands(paper)
     for row in rows:
         row = list(row)
         for start in range(0, len(row), pairs):
@@ -493,14 +499,7 @@ def list_table(paper: Paper, columns: Sequence[Column], rows: Sequence[Sequence[
     for n, row in enumerate(rows, 1):
         values = ([str(n)] if numbered else []) + [str(v) for v in row]
         body.append([cell(v, c) for v, c in zip(values, cols)])
-    style = TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-        ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.cell_size),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), pad_h),
-        ("RIGHTPADDING", (0, 0), (-1, -1), pad_h),
-        ("TOPPADDING", (0, 0), (-1, -1), pad_v),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), pad_v + 1),
+    style = TableStyle(_grid_commands(paper) + [
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
     ])
     return [Table([header] + body, colWidths=widths, style=style, repeatRows=1, hAlign="CENTER")]
