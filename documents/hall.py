@@ -16,13 +16,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Sequence
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 
 from documents import layout
 from documents.layout import Column, Field, Paper, esc
 from models.validators import mask_id_number
 
 __all__ = [
+    "FeePayment",
+    "PAYMENT_METHODS",
+    "amount_in_words",
+    "fee_receipt",
     "Office",
     "Party",
     "ReceiptMaterial",
@@ -290,6 +294,22 @@ def acceptance_receipt(doc: IntakeDocument, paper: str = "A4") -> bytes:
     return _render(doc, paper, "受理通知书", story)
 
 
+def _application_info(p: Paper, doc: IntakeDocument, hall_phone_on_narrow_paper: bool = True) -> list[Flowable]:
+    """申请信息: who applied, when and how, and who handled it (the notices' shared table)."""
+    at = Field("收件时间", _datetime(doc.accepted_at))
+    channel = Field("收件渠道", doc.channel)
+    clerk = Field("经办人", doc.clerk_name)
+    clerk_phone = Field("经办人电话", doc.clerk_phone)
+    hall = Field("咨询电话", doc.office.hall_phone)
+    if p.kv_pairs >= 3:
+        rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone, hall]]
+    else:
+        rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone]]
+        if hall_phone_on_narrow_paper:
+            rows.append([hall])
+    return layout.section(p, "申请信息") + layout.kv_table(p, rows)
+
+
 # --------------------------------------------------------------------------
 # 补正材料通知书
 # --------------------------------------------------------------------------
@@ -315,17 +335,7 @@ def correction_notice(doc: IntakeDocument, paper: str = "A4") -> bytes:
         flow += _materials(p, doc.missing)
         flow += layout.section(p, "已接收的材料")
         flow += _materials(p, doc.materials, mark_returned=True, empty_text="（本次未接收材料）")
-        flow += layout.section(p, "申请信息")
-        at = Field("收件时间", _datetime(doc.accepted_at))
-        channel = Field("收件渠道", doc.channel)
-        clerk = Field("经办人", doc.clerk_name)
-        clerk_phone = Field("经办人电话", doc.clerk_phone)
-        hall = Field("咨询电话", doc.office.hall_phone)
-        if p.kv_pairs >= 3:
-            rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone, hall]]
-        else:
-            rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone]]
-        flow += layout.kv_table(p, rows)
+        flow += _application_info(p, doc, hall_phone_on_narrow_paper=False)  # the notes below give it
         flow += _closing(p, doc, "告知事项", [
             "依据《中华人民共和国行政许可法》第三十二条第一款第（四）项，申请材料不齐全或者不符合法定形式的，"
             "应当当场或者在五日内一次告知申请人需要补正的全部内容，逾期不告知的，自收到申请材料之日起即为受理。",
@@ -351,17 +361,7 @@ def rejection_notice(doc: IntakeDocument, paper: str = "A4") -> bytes:
             f"你于{_date(doc.accepted_at.date())}提出的{_matter(doc)}申请，经审查，本中心决定不予受理。理由如下：")))
         flow.append(layout.para(p, esc(doc.reason or "（未填写理由）")))
         flow.append(layout.para(p, esc(doc.remedies or default_remedies(doc.office))))
-        at = Field("收件时间", _datetime(doc.accepted_at))
-        channel = Field("收件渠道", doc.channel)
-        clerk = Field("经办人", doc.clerk_name)
-        clerk_phone = Field("经办人电话", doc.clerk_phone)
-        hall = Field("咨询电话", doc.office.hall_phone)
-        if p.kv_pairs >= 3:
-            rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone, hall]]
-        else:
-            rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone], [hall]]
-        flow += layout.section(p, "申请信息")
-        flow += layout.kv_table(p, rows)
+        flow += _application_info(p, doc)
         if doc.materials:
             flow += layout.section(p, "退还材料清单")
             flow += _materials(p, doc.materials)
@@ -369,3 +369,157 @@ def rejection_notice(doc: IntakeDocument, paper: str = "A4") -> bytes:
         return flow
 
     return _render(doc, paper, "不予受理通知书", story)
+
+
+# --------------------------------------------------------------------------
+# 收费收据（一窗收费: the fee is paid at the window that took the application）
+# --------------------------------------------------------------------------
+
+
+
+PAYMENT_METHODS = ("现金", "微信", "支付宝", "银行卡")
+
+_CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_GROUP_UNITS = ("", "万", "亿")
+_MAX_CENTS = 99_999_999_99          # ¥99,999,999.99
+
+
+def _amount_cents(amount: Decimal) -> int:
+    """The amount in 分; ValueError unless 0.01 ≤ amount ≤ 99,999,999.99 with at most two decimals."""
+    if isinstance(amount, bool) or not isinstance(amount, (Decimal, int)):
+        raise TypeError(f"金额应为 Decimal，不能是 {type(amount).__name__}：{amount!r}")
+    amount = Decimal(amount)
+    if not amount.is_finite():
+        raise ValueError(f"金额无效：{amount}")
+    cents = amount * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(f"金额最多两位小数（到分）：{amount}")
+    cents = int(cents)
+    if cents <= 0:
+        raise ValueError(f"收费金额必须大于零：{amount}")
+    if cents > _MAX_CENTS:
+        raise ValueError(f"收费金额超出可打印范围（最多 99,999,999.99 元）：{amount}")
+    return cents
+
+
+def _group_in_words(group: int) -> str:
+    """0 < group < 10000 → e.g. 1005 壹仟零伍, 1010 壹仟零壹拾, 10 壹拾 (no leading 零)."""
+    words, pending_zero = "", False
+    for place, unit in ((1000, "仟"), (100, "佰"), (10, "拾"), (1, "")):
+        digit = group // place % 10
+        if digit == 0:
+            pending_zero = bool(words)
+            continue
+        if pending_zero:
+            words += "零"
+            pending_zero = False
+        words += _CAPITAL_DIGITS[digit] + unit
+    return words
+
+
+def _integer_in_words(n: int) -> str:
+    groups = []
+    while n:
+        groups.append(n % 10000)
+        n //= 10000
+    words, skipped = "", False
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            skipped = bool(words)
+            continue
+        if words and (skipped or group < 1000):     # 壹拾万零壹拾, 壹亿零伍佰万
+            words += "零"
+        words += _group_in_words(group) + _GROUP_UNITS[index]
+        skipped = False
+    return words
+
+
+def amount_in_words(amount: Decimal) -> str:
+    """中文大写金额 for 0.01 … 99,999,999.99 元, e.g. 40 → 肆拾元整, 1005.50 → 壹仟零伍元伍角,
+    10.05 → 壹拾元零伍分, 0.05 → 伍分.  ValueError for zero, negative, more than two decimals or
+    too large an amount.  No "人民币" prefix: the document adds it."""
+    cents = _amount_cents(amount)
+    yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
+    words = _integer_in_words(yuan) + "元" if yuan else ""
+    if jiao:
+        words += _CAPITAL_DIGITS[jiao] + "角"
+    elif fen and yuan:
+        words += "零"
+    if fen:
+        words += _CAPITAL_DIGITS[fen] + "分"
+    if not jiao and not fen:
+        words += "整"
+    return words
+
+
+def _amount_figures(amount: Decimal) -> str:
+    return f"¥{Decimal(amount).quantize(Decimal('0.01')):,}"
+
+
+@dataclass(frozen=True)
+class FeePayment:
+    """One fee paid at the window.  ``method``: one of ``PAYMENT_METHODS``; ``basis``: 收费依据
+    (the charging document), printed as "—" when empty.  The amount must be printable: more than
+    zero, whole 分, at most 99,999,999.99 (ValueError otherwise)."""
+
+    receipt_no: str
+    case_number: str                  # 受理编号 of the matter the fee belongs to
+    matter_name: str
+    payer: Party
+    amount: Decimal
+    method: str
+    paid_at: datetime
+    clerk_name: str                   # 收款人
+    basis: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _amount_cents(self.amount)
+
+
+def fee_receipt(payment: FeePayment, office: Office, paper: str = "80mm") -> bytes:
+    """收费收据: what was paid, for which case, how and to whom, in figures and 大写, with the
+    收费专用章 mark.  The payer's ID number is masked like on the intake documents."""
+
+    def story(p: Paper) -> list[Flowable]:
+        flow = layout.title_block(p, office_title(office), "收费收据", payment.receipt_no, "收据编号")
+        case = Field("受理编号", payment.case_number)
+        matter = Field("事项名称", payment.matter_name)
+        payer = Field("缴费人", payment.payer.name)
+        ident = Field(_id_label(payment.payer), _id_text(payment.payer))
+        figures = Field("收费金额", _amount_figures(payment.amount))
+        words = Field("金额大写", "人民币" + amount_in_words(payment.amount))
+        basis = Field("收费依据", payment.basis)
+        method = Field("支付方式", payment.method)
+        at = Field("收费时间", _datetime(payment.paid_at))
+        clerk = Field("收款人", payment.clerk_name)
+        note = [Field("备注", payment.note)] if payment.note else []
+        if p.kv_pairs >= 3:
+            rows = [[case, matter], [payer, ident], [figures, words], [basis], [method, at, clerk], note]
+        elif p.roll:
+            rows = [[case, matter, payer, ident], [basis, method, at, clerk], note]
+        else:
+            rows = [[case, at], [matter], [payer, ident], [figures, words], [basis], [method, clerk], note]
+        flow += layout.kv_table(p, [row for row in rows if row])
+        if p.roll:
+            # the amount is what the slip is for: set apart and large, figures over words
+            flow += [layout.rule(p, dashed=True),
+                     layout.TitleLine(figures.value, p.title_size, heavy=True),
+                     layout.para(p, esc(words.value), "cell_center"),
+                     layout.rule(p, dashed=True)]
+        if not p.roll:
+            flow.append(Spacer(1, p.body_size * 0.5))
+        flow.append(layout.para(p, "本收据为缴费凭证，请妥善保管。",
+                                "small_center" if p.roll else "plain"))
+        flow += layout.signature_block(p, sign_lines=(), office_name=office_title(office),
+                                       date_text=_date(payment.paid_at.date()), seal_label="（收费专用章）")
+        if p.roll:
+            flow += [layout.rule(p, dashed=True),
+                     layout.para(p, esc(f"收据编号 {payment.receipt_no}"), "small_center")]
+        return flow
+
+    p = layout.paper_for(paper)
+    return layout.render(p, lambda: story(p), footer=f"收据编号：{payment.receipt_no}",
+                         title=f"收费收据 {payment.receipt_no}", subject=payment.matter_name,
+                         author=office_title(office))

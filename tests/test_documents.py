@@ -258,3 +258,77 @@ def test_documents_need_neither_qt_nor_the_database():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'peewee')]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=str(layout.__file__).rsplit("/documents/", 1)[0])
+
+
+# --------------------------------------------------------------------------
+# 收费收据
+# --------------------------------------------------------------------------
+
+from documents.hall import FeePayment, amount_in_words, fee_receipt  # noqa: E402
+
+RECEIPT_NO = "SF-DT00-20261126-0003"
+PAYMENT = FeePayment(RECEIPT_NO, NUMBER, MATTER, APPLICANT, Decimal("40.00"), "微信",
+                     datetime(2026, 11, 26, 10, 5), "陈晓燕",
+                     basis="《不动产登记收费标准》（发改价格规〔2016〕2559号）")
+
+
+@pytest.mark.parametrize("amount,words", [
+    ("1005.50", "壹仟零伍元伍角"),
+    ("100000", "壹拾万元整"),
+    ("0.05", "伍分"),
+    ("10.05", "壹拾元零伍分"),
+    ("0.10", "壹角"),
+    ("20.00", "贰拾元整"),
+    ("40", "肆拾元整"),
+    ("101.00", "壹佰零壹元整"),
+    ("1010.00", "壹仟零壹拾元整"),
+    ("100010.00", "壹拾万零壹拾元整"),
+    ("10000001", "壹仟万零壹元整"),
+    ("99999999.99", "玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分"),
+])
+def test_amount_in_words(amount, words):
+    assert amount_in_words(Decimal(amount)) == words
+
+
+@pytest.mark.parametrize("amount", ["0", "0.00", "-1", "-0.01", "40.001", "0.005", "100000000", "NaN"])
+def test_amount_in_words_refuses_what_cannot_be_a_fee(amount):
+    with pytest.raises(ValueError):
+        amount_in_words(Decimal(amount))
+
+
+@pytest.mark.parametrize("amount", ["0", "-40", "40.001"])
+def test_fee_payment_refuses_an_unprintable_amount(amount):
+    with pytest.raises(ValueError):
+        replace(PAYMENT, amount=Decimal(amount))
+
+
+@pytest.fixture(scope="module")
+def fee_rendered():
+    return {paper: fee_receipt(PAYMENT, OFFICE, paper) for paper in PAPERS}
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_fee_receipt_prints_the_payment(fee_rendered, paper):
+    data = fee_rendered[paper]
+    assert data.startswith(b"%PDF")
+    assert b"/FontFile2" in data and b"CIDFont" not in data
+    reader, text = text_of(data)
+    if paper == "80mm":
+        assert len(reader.pages) == 1
+    for needle in ("收费收据", RECEIPT_NO, NUMBER, MATTER, APPLICANT.name, "¥40.00", "人民币肆拾元整",
+                   "微信", "2026年11月26日10:05", "陈晓燕", "发改价格规〔2016〕2559号", "收费专用章",
+                   "本收据为缴费凭证，请妥善保管。", "綦江区打通镇便民服务中心"):
+        assert needle in text, needle
+    assert MASKED_ID in text
+    assert ID_NUMBER not in text
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_fee_receipt_same_input_gives_identical_bytes(fee_rendered, paper):
+    assert fee_receipt(PAYMENT, OFFICE, paper) == fee_rendered[paper]
+
+
+def test_fee_receipt_default_paper_is_the_roll_and_unknown_paper_is_refused():
+    assert fee_receipt(PAYMENT, OFFICE) == fee_receipt(PAYMENT, OFFICE, "80mm")
+    with pytest.raises(ValueError):
+        fee_receipt(PAYMENT, OFFICE, "B5")
