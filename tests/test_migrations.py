@@ -223,26 +223,26 @@ def _make_version_99(path: Path) -> None:
     conn.close()
 
 
+def _assert_refused_untouched(path):
+    """Mark `path` as written by schema 99; opening it must refuse and leave every byte as it was."""
+    _make_version_99(path)
+    before = _sha256(path)
+    with pytest.raises(DatabaseTooNew):
+        setup.open_app_database(path)
+    close_database()
+    assert _sha256(path) == before
+
+
 def test_newer_database_is_refused_untouched(fixture_copy):
     # A rollback-journal file, as every backup and the fixture are: opening must not even
     # switch it to WAL (that rewrites bytes 18-19 of the header).
-    _make_version_99(fixture_copy)
-    before = _sha256(fixture_copy)
-    with pytest.raises(DatabaseTooNew):
-        setup.open_app_database(fixture_copy)
-    close_database()
-    assert _sha256(fixture_copy) == before
+    _assert_refused_untouched(fixture_copy)
     assert not backups_dir(fixture_copy).exists()
 
 
 def test_newer_wal_database_is_refused_untouched(database):
     close_database()
-    _make_version_99(database)
-    before = _sha256(database)
-    with pytest.raises(DatabaseTooNew):
-        setup.open_app_database(database)
-    close_database()
-    assert _sha256(database) == before
+    _assert_refused_untouched(database)
 
 
 def test_migrate_refuses_newer_database(opened_fixture):
