@@ -46,8 +46,23 @@ def step_1_initial() -> None:
             db.execute_sql(sql)
 
 
+def step_2_hall() -> None:
+    from models import settings
+    from models.hall import matters, tables
+
+    db.create_tables(tables.TABLES, safe=True)
+    for sql in tables.INDEXES:
+        db.execute_sql(sql)
+    if isinstance(db.obj, pw.SqliteDatabase):
+        for sql in tables.SEARCH_TABLES:
+            db.execute_sql(sql)
+    if settings.post_code_or_blank():  # an initialised database gets the shipped catalogue now; a new one at set-up
+        matters.seed_catalogue()
+
+
 STEPS = {
     1: ("建立初始数据表：设置、编号、用户、操作日志、人员库", step_1_initial),
+    2: ("一窗受理：事项目录、节假日、办件、收费、评价", step_2_hall),
 }
 LATEST = max(STEPS)
 

@@ -6,6 +6,7 @@ from models import accounts, settings
 from models.backup import inspect_file
 from models.db import db, open_database, sqlite_path
 from models.errors import NotInitialised, ValidationError
+from models.hall import matters
 from models.migrations import migrate
 
 
@@ -60,4 +61,5 @@ def initialise(town: str, post_name: str, post_code: str, admin_username: str, a
         settings.write(values)
         admin = accounts.create_first_admin(admin_username, admin_display_name or admin_username,
                                             admin_password, post=values["post_code"])
+        matters.seed_catalogue()
     return admin

@@ -123,6 +123,14 @@ def test_fixture_numbering_continues(opened_fixture):
         assert numbering.next_number("TS", day=FIXTURE_DAY) == "TS-DT00-20240520-0002"
 
 
+def test_schema_1_upgrade_keeps_a_version_1_backup_and_loads_the_catalogue(opened_fixture):
+    [kept] = list(backups_dir(opened_fixture).glob("before-upgrade-v1-to-v*.db"))
+    assert backup.schema_version_of(kept) == 1
+    from models.hall import matters
+    assert len(matters.list_matters()) == 46
+    assert matters.get_matter("QT-007").fee_cents == 4000
+
+
 def test_migrated_fixture_schema_equals_fresh_schema(opened_fixture, tmp_path):
     close_database()
     fresh = tmp_path / "fresh.db"
@@ -140,6 +148,9 @@ def test_fresh_schema_has_the_append_only_triggers_and_live_indexes(database):
 
 # --------------------------------------------------------------------------- the migration runner
 
+EXTRA = LATEST + 1  # a step a future version might add
+
+
 def _add_note_column():
     db.execute_sql("ALTER TABLE person ADD COLUMN note TEXT DEFAULT ''")
 
@@ -155,18 +166,18 @@ def test_rerunning_migrate_is_a_no_op(opened_fixture):
     assert (SchemaVersion.select().count(), AuditEntry.select().count()) == before
 
 
-def test_extra_step_upgrades_to_version_2(opened_fixture):
-    assert migrations.migrate(steps={**STEPS, 2: ("加备注列", _add_note_column)}) == [2]
-    assert migrations.current_version() == 2
+def test_extra_step_upgrades_to_the_next_version(opened_fixture):
+    assert migrations.migrate(steps={**STEPS, EXTRA: ("加备注列", _add_note_column)}) == [EXTRA]
+    assert migrations.current_version() == EXTRA
     assert "note" in _column_names("person")
-    assert SchemaVersion.get(SchemaVersion.version == 2).app_version
+    assert SchemaVersion.get(SchemaVersion.version == EXTRA).app_version
 
 
-def test_upgrade_writes_backup_holding_version_1_data(opened_fixture):
+def test_upgrade_writes_backup_holding_the_previous_version(opened_fixture):
     before_people = people.Person.select().count()
-    migrations.migrate(steps={**STEPS, 2: ("加备注列", _add_note_column)})
-    [kept] = list(backups_dir(opened_fixture).glob("before-upgrade-v1-to-v2-*.db"))
-    assert backup.schema_version_of(kept) == 1
+    migrations.migrate(steps={**STEPS, EXTRA: ("加备注列", _add_note_column)})
+    [kept] = list(backups_dir(opened_fixture).glob(f"before-upgrade-v{LATEST}-to-v{EXTRA}-*.db"))
+    assert backup.schema_version_of(kept) == LATEST
     assert _count(kept, "person") == before_people
     conn = sqlite3.connect(f"file:{kept}?mode=ro", uri=True)
     try:
@@ -176,36 +187,36 @@ def test_upgrade_writes_backup_holding_version_1_data(opened_fixture):
 
 
 def test_upgrade_writes_migrate_audit_entry(opened_fixture):
-    migrations.migrate(steps={**STEPS, 2: ("加备注列", _add_note_column)})
-    [entry] = AuditEntry.select().where(AuditEntry.action == "migrate")
+    migrations.migrate(steps={**STEPS, EXTRA: ("加备注列", _add_note_column)})
+    [entry] = AuditEntry.select().where(AuditEntry.action == "migrate", AuditEntry.summary.contains("加备注列"))
     assert entry.created_by == "system"
-    assert "2" in entry.summary and "加备注列" in entry.summary
+    assert f"第{EXTRA}版" in entry.summary
 
 
 def test_rerunning_migrate_after_upgrade_is_a_no_op(opened_fixture):
-    steps = {**STEPS, 2: ("加备注列", _add_note_column)}
+    steps = {**STEPS, EXTRA: ("加备注列", _add_note_column)}
     migrations.migrate(steps=steps)
     assert migrations.migrate(steps=steps) == []
-    assert len(list(backups_dir(opened_fixture).glob("before-upgrade-*.db"))) == 1
+    assert len(list(backups_dir(opened_fixture).glob(f"before-upgrade-v{LATEST}-*.db"))) == 1
 
 
 def test_failing_step_rolls_back(opened_fixture):
     audit_before = AuditEntry.select().count()
     with pytest.raises(RuntimeError):
-        migrations.migrate(steps={**STEPS, 2: ("会失败", _failing_step)})
-    assert migrations.current_version() == 1
-    assert not SchemaVersion.select().where(SchemaVersion.version == 2).exists()
+        migrations.migrate(steps={**STEPS, EXTRA: ("会失败", _failing_step)})
+    assert migrations.current_version() == LATEST
+    assert not SchemaVersion.select().where(SchemaVersion.version == EXTRA).exists()
     assert "note" not in _column_names("person")
     assert AuditEntry.select().count() == audit_before
 
 
 def test_database_usable_after_failed_step(opened_fixture):
     with pytest.raises(RuntimeError):
-        migrations.migrate(steps={**STEPS, 2: ("会失败", _failing_step)})
+        migrations.migrate(steps={**STEPS, EXTRA: ("会失败", _failing_step)})
     window = accounts.authenticate("chuangkou", FIXTURE_WINDOW_PASSWORD)
     person = people.save_person(window, {"name": "升级失败后登记"})
     assert people.Person.get_by_id(person.id).name == "升级失败后登记"
-    assert migrations.migrate(steps={**STEPS, 2: ("加备注列", _add_note_column)}) == [2]
+    assert migrations.migrate(steps={**STEPS, EXTRA: ("加备注列", _add_note_column)}) == [EXTRA]
 
 
 def test_fresh_database_migration_writes_no_backup_or_audit(database):
@@ -246,8 +257,9 @@ def test_newer_wal_database_is_refused_untouched(database):
 
 
 def test_migrate_refuses_newer_database(opened_fixture):
+    backups_before = sorted(backups_dir(opened_fixture).glob("*.db"))
     SchemaVersion.create(version=99, app_version="9.0")
     with pytest.raises(DatabaseTooNew):
         migrations.migrate()
     assert migrations.current_version() == 99
-    assert not backups_dir(opened_fixture).exists()
+    assert sorted(backups_dir(opened_fixture).glob("*.db")) == backups_before

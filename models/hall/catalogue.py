@@ -35,6 +35,8 @@ __all__ = [
     "parse_catalogue",
     "bundles",
     "find",
+    "parse_matter",
+    "LABELS",
 ]
 
 CATALOGUE_VERSION = 1
@@ -64,7 +66,7 @@ _MATERIAL_KEYS = frozenset({"name", "form", "copies", "note"})
 _TOP_KEYS = frozenset({"version", "source", "matters"})
 
 # Chinese labels for the ValidationError ``field``.
-_LABELS = {
+LABELS = {
     "code": "事项编码",
     "name": "事项名称",
     "class": "事项类别",
@@ -176,16 +178,16 @@ def parse_catalogue(data: Any) -> list[Matter]:
     codes: dict[str, int] = {}
     names: dict[str, str] = {}
     for index, entry in enumerate(entries, start=1):
-        matter = _parse_matter(entry, index)
+        matter = parse_matter(entry, index)
         key = matter.code.upper()
         if key in codes:
             raise ValidationError(
-                _LABELS["code"], f"事项编码 {matter.code} 重复（第 {codes[key]} 条和第 {index} 条），每个事项的编码必须唯一"
+                LABELS["code"], f"事项编码 {matter.code} 重复（第 {codes[key]} 条和第 {index} 条），每个事项的编码必须唯一"
             )
         codes[key] = index
         if matter.name in names:
             raise ValidationError(
-                _LABELS["name"],
+                LABELS["name"],
                 f"事项 {matter.code} 的名称“{matter.name}”与事项 {names[matter.name]} 重复，请区分事项名称",
             )
         names[matter.name] = matter.code
@@ -199,7 +201,7 @@ def _who(code: str | None, index: int) -> str:
 
 def _text(entry: dict, key: str, who: str, *, required: bool) -> str:
     value = entry.get(key)
-    label = _LABELS[key]
+    label = LABELS[key]
     if value is None:
         if required:
             raise ValidationError(label, f"{who}缺少{label}")
@@ -213,7 +215,7 @@ def _text(entry: dict, key: str, who: str, *, required: bool) -> str:
 
 
 def _days(entry: dict, key: str, who: str) -> int:
-    label = _LABELS[key]
+    label = LABELS[key]
     value = entry.get(key)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(label, f"{who}的{label}应为整数个工作日，现为 {value!r}")
@@ -223,7 +225,7 @@ def _days(entry: dict, key: str, who: str) -> int:
 
 
 def _fee(entry: dict, who: str) -> Decimal:
-    label = _LABELS["fee"]
+    label = LABELS["fee"]
     value = entry.get("fee", 0)
     if isinstance(value, bool) or value is None:
         raise ValidationError(label, f"{who}的{label}应为数字（元），免费填 0")
@@ -241,7 +243,7 @@ def _fee(entry: dict, who: str) -> Decimal:
 
 
 def _materials(entry: dict, who: str, kind: str) -> tuple[Material, ...]:
-    label = _LABELS["materials"]
+    label = LABELS["materials"]
     raw = entry.get("materials")
     if not isinstance(raw, list):
         raise ValidationError(label, f"{who}的{label}应为列表")
@@ -281,7 +283,7 @@ def _materials(entry: dict, who: str, kind: str) -> tuple[Material, ...]:
 
 
 def _bundles(entry: dict, who: str) -> tuple[str, ...]:
-    label = _LABELS["bundles"]
+    label = LABELS["bundles"]
     raw = entry.get("bundles", [])
     if raw is None:
         raw = []
@@ -298,67 +300,67 @@ def _bundles(entry: dict, who: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _parse_matter(entry: Any, index: int) -> Matter:
+def parse_matter(entry: Any, index: int) -> Matter:
     if not isinstance(entry, dict):
         raise ValidationError(_CATALOGUE, f"第 {index} 个事项应为 JSON 对象")
     raw_code = entry.get("code")
     code = raw_code.strip() if isinstance(raw_code, str) else None
     who = _who(code, index)
     if not code:
-        raise ValidationError(_LABELS["code"], f"{who}缺少事项编码")
+        raise ValidationError(LABELS["code"], f"{who}缺少事项编码")
     unknown = sorted(set(entry) - _MATTER_KEYS)
     if unknown:
         raise ValidationError(_CATALOGUE, f"{who}含有未知字段：{'、'.join(unknown)}（字段名是否写错？）")
     for key in _REQUIRED_KEYS:
         if key not in entry:
-            raise ValidationError(_LABELS[key], f"{who}缺少{_LABELS[key]}")
+            raise ValidationError(LABELS[key], f"{who}缺少{LABELS[key]}")
 
     match = _CODE_RE.match(code)
     if not match:
         raise ValidationError(
-            _LABELS["code"], f"{who}的编码格式不对，应为“类别前缀-序号”，如 XZSP-001、XZFW-012、QT-003"
+            LABELS["code"], f"{who}的编码格式不对，应为“类别前缀-序号”，如 XZSP-001、XZFW-012、QT-003"
         )
     name = _text(entry, "name", who, required=True)
     matter_class = _text(entry, "class", who, required=True)
     if matter_class not in MATTER_CLASSES:
         raise ValidationError(
-            _LABELS["class"], f"{who}的类别“{matter_class}”无效，应为 {'、'.join(MATTER_CLASSES)} 之一"
+            LABELS["class"], f"{who}的类别“{matter_class}”无效，应为 {'、'.join(MATTER_CLASSES)} 之一"
         )
     prefix = CLASS_PREFIXES[matter_class]
     if match.group(1) != prefix:
         raise ValidationError(
-            _LABELS["code"], f"{who}的编码前缀与类别不符：{matter_class}事项的编码应以 {prefix}- 开头"
+            LABELS["code"], f"{who}的编码前缀与类别不符：{matter_class}事项的编码应以 {prefix}- 开头"
         )
     department = _text(entry, "department", who, required=True)
     kind = _text(entry, "kind", who, required=True)
     if kind not in KINDS:
-        raise ValidationError(_LABELS["kind"], f"{who}的办件类型“{kind}”无效，应为 {'、'.join(KINDS)} 之一")
+        raise ValidationError(LABELS["kind"], f"{who}的办件类型“{kind}”无效，应为 {'、'.join(KINDS)} 之一")
 
     legal = _days(entry, "legal_days", who)
     unit = entry.get("legal_days_unit", DAY_UNITS[0])
     if unit not in DAY_UNITS:
-        raise ValidationError(_LABELS["legal_days_unit"], f"{who}的法定时限单位“{unit}”无效，应为 {'、'.join(DAY_UNITS)} 之一")
+        raise ValidationError(LABELS["legal_days_unit"], f"{who}的法定时限单位“{unit}”无效，应为 {'、'.join(DAY_UNITS)} 之一")
     promised = _days(entry, "promised_days", who)
     if promised > legal:  # n working days span at least n calendar days, so this holds for both units
         raise ValidationError(
-            _LABELS["promised_days"],
+            LABELS["promised_days"],
             f"{who}的承诺办结时限 {promised} 个工作日超过了法定办结时限 {legal} 个{unit}",
         )
     if kind == IMMEDIATE and promised > 1:
         raise ValidationError(
-            _LABELS["promised_days"], f"{who}是即办件，承诺时限应为当场或当日（0 或 1 个工作日），现为 {promised} 个工作日"
+            LABELS["promised_days"], f"{who}是即办件，承诺时限应为当场或当日（0 或 1 个工作日），现为 {promised} 个工作日"
         )
     if kind == PROMISED and promised < 1:
-        raise ValidationError(_LABELS["promised_days"], f"{who}是承诺件，承诺办结时限至少为 1 个工作日")
+        raise ValidationError(LABELS["promised_days"], f"{who}是承诺件，承诺办结时限至少为 1 个工作日")
 
     fee = _fee(entry, who)
     fee_basis = _text(entry, "fee_basis", who, required=False)
     if fee > 0 and not fee_basis:
-        raise ValidationError(_LABELS["fee_basis"], f"{who}收费 {fee} 元，但未写明收费依据")
+        raise ValidationError(LABELS["fee_basis"], f"{who}收费 {fee} 元，但未写明收费依据")
 
     online = entry.get("online", False)
     if not isinstance(online, bool):
-        raise ValidationError(_LABELS["online"], f"{who}的全程网办标记应为 true 或 false")
+        raise ValidationError(LABELS["online"], f"{who}的全程网办标记应为 true 或 false")
 
     return Matter(
         code=code,
