@@ -9,7 +9,40 @@ thermal roll — lives in ``documents.layout`` so every later document looks lik
 Modules:
 
 - ``documents.fonts``  — registers the CJK font once.
-- ``documents.layout`` — paper formats, styles, title block, key–value and list tables,
-  signature/seal block, the numbered footer and the PDF renderer.
-- ``documents.hall``   — 一窗受理: 受理通知书（回执）, 补正材料通知书, 不予受理通知书.
+- ``documents.layout`` — paper formats, styles, title block, key–value and list tables, the
+  number as Code128 barcode and QR code, signature/seal block, the numbered footer and the PDF
+  renderer.
+- ``documents.hall``   — 一窗受理: 受理通知书（回执）, 补正材料通知书, 不予受理通知书, 办结通知书,
+  收费收据.
+
+The hall documents and their data classes are re-exported here: ``from documents import
+completion_notice, CompletionDocument``.
 """
+
+from documents.hall import (
+    CompletionDocument,
+    FeePayment,
+    IntakeDocument,
+    Office,
+    Party,
+    ReceiptMaterial,
+    acceptance_receipt,
+    completion_notice,
+    correction_notice,
+    fee_receipt,
+    rejection_notice,
+)
+
+__all__ = [
+    "CompletionDocument",
+    "FeePayment",
+    "IntakeDocument",
+    "Office",
+    "Party",
+    "ReceiptMaterial",
+    "acceptance_receipt",
+    "completion_notice",
+    "correction_notice",
+    "fee_receipt",
+    "rejection_notice",
+]

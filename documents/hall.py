@@ -3,6 +3,12 @@
 - ``acceptance_receipt`` — 受理通知书（受理回执）: materials complete, the matter is accepted.
 - ``correction_notice``  — 补正材料通知书: every missing material listed at once (一次性告知).
 - ``rejection_notice``   — 不予受理通知书: the reason and the applicant's remedies.
+- ``completion_notice``  — 办结通知书 (from a ``CompletionDocument``): the matter is finished, the
+  decision (准予 / 不予, with reason and remedies), and how the result reaches the applicant.
+- ``fee_receipt``        — 收费收据 (from a ``FeePayment``).
+
+The 受理通知书 and the 办结通知书 (the pick-up slip) carry the 受理编号 also as a Code128 barcode
+and a QR code, so the window can scan the case up instead of typing it.
 
 Paper: "A4" (纵向), "A5" (横向) or "80mm" (热敏小票).  One copy per call; the caller prints twice
 when the office keeps one.  The printed copy leaves the counter, so a person's ID number is
@@ -31,11 +37,16 @@ __all__ = [
     "Party",
     "ReceiptMaterial",
     "IntakeDocument",
+    "CompletionDocument",
+    "DECISIONS",
+    "DELIVERY_METHODS",
     "acceptance_receipt",
+    "completion_notice",
     "correction_notice",
     "rejection_notice",
     "office_title",
     "default_remedies",
+    "default_pickup",
 ]
 
 CREDIT_CODE_LABEL = "统一社会信用代码"
@@ -105,6 +116,51 @@ class IntakeDocument:
     progress_query: str = ""          # 办理进度查询方式; default: hall phone and the number
 
 
+DECISIONS = ("准予", "不予")
+DELIVERY_METHODS = ("自取", "邮寄")
+
+
+@dataclass(frozen=True)
+class CompletionDocument:
+    """What the 办结通知书 prints: the finished case, its decision and how the result is delivered.
+
+    ``decision``: "准予" or "不予" (ValueError otherwise).  ``result_note``: 办理结果说明 for 准予,
+    the reason for 不予.  ``remedies``: 救济途径, printed for 不予 (``default_remedies`` when empty).
+    ``delivery``: "自取" (the pick-up instructions are printed; empty ``pickup_*`` fields get the
+    ``default_pickup`` text) or "邮寄" (``delivery_address`` required).
+    """
+
+    number: str                       # 受理编号
+    office: Office
+    matter_name: str
+    matter_code: str
+    applicant: Party
+    accepted_at: datetime             # 受理时间
+    completed_at: datetime            # 办结时间
+    decision: str                     # 准予 / 不予
+    result_ref: str = ""              # 决定文书 / 证照编号
+    result_note: str = ""             # 办理结果说明; for 不予 the reason
+    remedies: str = ""                # 救济途径 (不予); default text when empty
+    delivery: str = "自取"            # 结果送达方式: 自取 / 邮寄
+    delivery_address: str = ""
+    clerk_name: str = ""
+    clerk_phone: str = ""
+    promised_date: date | None = None  # 承诺办结日期
+    pickup_place: str = ""            # 领取地点; default: the hall's 综合窗口
+    pickup_hours: str = ""            # 领取时间; default: working days, office hours
+    pickup_bring: str = ""            # 领取时携带; default: this notice and the applicant's ID
+
+    def __post_init__(self) -> None:
+        if self.decision not in DECISIONS:
+            raise ValueError(f"办理结果应为“准予”或“不予”：{self.decision!r}")
+        if self.delivery not in DELIVERY_METHODS:
+            raise ValueError(f"结果送达方式应为“自取”或“邮寄”：{self.delivery!r}")
+        if self.delivery == "邮寄" and not self.delivery_address.strip():
+            raise ValueError("邮寄送达须填写邮寄地址")
+        if self.completed_at < self.accepted_at:
+            raise ValueError(f"办结时间 {self.completed_at} 早于受理时间 {self.accepted_at}")
+
+
 # --------------------------------------------------------------------------
 # Wording
 # --------------------------------------------------------------------------
@@ -123,6 +179,23 @@ def default_remedies(office: Office) -> str:
     government = f"{office.district}人民政府" if office.district else "上一级人民政府"
     return (f"如对本决定不服，可以自收到本通知书之日起六十日内向{government}申请行政复议，"
             f"或者在六个月内依法向人民法院提起行政诉讼。")
+
+
+def default_pickup(doc: CompletionDocument) -> tuple[str, str, str, str]:
+    """(领取地点, 领取时间, 携带材料, 咨询) for a 自取 result: the given text, or the default."""
+    place = doc.pickup_place or f"{office_title(doc.office)}综合受理窗口"
+    hours = doc.pickup_hours or "法定工作日 上午9:00—12:00，下午14:00—17:00"
+    if doc.pickup_bring:
+        bring = doc.pickup_bring
+    elif doc.applicant.id_label == CREDIT_CODE_LABEL:
+        bring = "本通知书、单位授权委托书和经办人身份证件原件"
+    else:
+        bring = (f"本通知书和申请人{(doc.applicant.id_label or '身份证件').strip()}原件；"
+                 f"委托他人领取的，另带授权委托书和受托人身份证件原件")
+    phone = doc.office.hall_phone
+    ask = (f"领取前可拨打服务大厅电话 {phone}，报受理编号 {doc.number} 确认" if phone
+           else f"领取时报受理编号 {doc.number}")
+    return place, hours, bring, ask
 
 
 def _date(d: date) -> str:
@@ -229,22 +302,27 @@ def _materials(paper: Paper, items: Sequence[ReceiptMaterial], *, mark_returned:
                              empty_text=empty_text)
 
 
-def _head(p: Paper, doc: IntakeDocument, title: str, number_label: str = "编号") -> list[Flowable]:
-    return layout.title_block(p, office_title(doc.office), title, doc.number, number_label)
+def _head(p: Paper, doc: IntakeDocument | CompletionDocument, title: str, number_label: str = "编号", *,
+          codes: bool = False) -> list[Flowable]:
+    return layout.title_block(p, office_title(doc.office), title, doc.number, number_label, codes=codes)
 
 
-def _closing(p: Paper, doc: IntakeDocument, notes_heading: str, notes_items: Sequence[str]) -> list[Flowable]:
-    flow = layout.signature_block(p, sign_lines=["申请人（代理人）签收：", "签收日期："],
-                                  office_name=office_title(doc.office), date_text=_date(doc.accepted_at.date()),
+def _closing(p: Paper, doc: IntakeDocument | CompletionDocument, notes_heading: str,
+             notes_items: Sequence[str], *, on: date | None = None,
+             sign_lines: Sequence[str] = ("申请人（代理人）签收：", "签收日期："),
+             keep_text: str = "请妥善保管本凭证") -> list[Flowable]:
+    on = on or doc.accepted_at.date()
+    flow = layout.signature_block(p, sign_lines=sign_lines,
+                                  office_name=office_title(doc.office), date_text=_date(on),
                                   notes_heading=notes_heading, notes_items=notes_items)
     if p.roll:
         flow += [layout.rule(p, dashed=True),
                  layout.para(p, esc(f"编号 {doc.number}"), "small_center"),
-                 layout.para(p, "请妥善保管本凭证", "small_center")]
+                 layout.para(p, esc(keep_text), "small_center")]
     return flow
 
 
-def _render(doc: IntakeDocument, paper_key: str, title: str, make) -> bytes:
+def _render(doc: IntakeDocument | CompletionDocument, paper_key: str, title: str, make) -> bytes:
     paper = layout.paper_for(paper_key)
     return layout.render(paper, lambda: make(paper), footer=f"编号：{doc.number}",
                          title=f"{title} {doc.number}", subject=doc.matter_name,
@@ -259,7 +337,7 @@ def acceptance_receipt(doc: IntakeDocument, paper: str = "A4") -> bytes:
     """受理通知书（受理回执）: the matter is accepted; what was received and when it will be done."""
 
     def story(p: Paper) -> list[Flowable]:
-        flow = _head(p, doc, "受理通知书", "受理编号")
+        flow = _head(p, doc, "受理通知书", "受理编号", codes=True)
         flow.append(layout.para(p, esc(f"{doc.applicant.name}："), "addressee"))
         flow.append(layout.para(p, esc(
             f"你于{_date(doc.accepted_at.date())}提交的{_matter(doc)}申请材料齐全、符合法定形式，"
@@ -369,6 +447,79 @@ def rejection_notice(doc: IntakeDocument, paper: str = "A4") -> bytes:
         return flow
 
     return _render(doc, paper, "不予受理通知书", story)
+
+
+# --------------------------------------------------------------------------
+# 办结通知书
+# --------------------------------------------------------------------------
+
+def completion_notice(doc: CompletionDocument, paper: str = "A4") -> bytes:
+    """办结通知书: the matter is finished — the decision (准予, or 不予 with the reason and the
+    remedies), the result document's number, and where and how to collect it (自取) or where it is
+    mailed (邮寄).  It is the pick-up slip, so it carries the number as Code128 and QR code."""
+    granted = doc.decision == "准予"
+    pickup = doc.delivery == "自取"
+
+    def story(p: Paper) -> list[Flowable]:
+        flow = _head(p, doc, "办结通知书", "受理编号", codes=True)
+        flow.append(layout.para(p, esc(f"{doc.applicant.name}："), "addressee"))
+        opening = f"你于{_date(doc.accepted_at.date())}提交的{_matter(doc)}申请，经审查，"
+        if granted:
+            then = "请按下列领取须知领取办理结果。" if pickup else "办理结果将邮寄送达。"
+            flow.append(layout.para(p, esc(
+                f"{opening}符合法定条件、标准，本中心依法作出准予办理的决定，已于"
+                f"{_date(doc.completed_at.date())}办结。{then}")))
+        else:
+            flow.append(layout.para(p, esc(
+                f"{opening}不符合法定条件、标准，本中心依法作出不予办理的决定，已于"
+                f"{_date(doc.completed_at.date())}办结。理由如下：")))
+            flow.append(layout.para(p, esc(doc.result_note or "（未填写理由）")))
+            flow.append(layout.para(p, esc(doc.remedies or default_remedies(doc.office))))
+
+        matter = Field("事项名称", doc.matter_name)
+        code = Field("事项编码", doc.matter_code)
+        result = Field("办理结果", doc.decision)
+        accepted = Field("受理时间", _datetime(doc.accepted_at))
+        promised = Field("承诺办结日期", _date(doc.promised_date)) if doc.promised_date else None
+        completed = Field("办结时间", _datetime(doc.completed_at))
+        ref = Field("结果文书编号", doc.result_ref)
+        delivery = Field("送达方式", doc.delivery)
+        clerk = Field("经办人", doc.clerk_name)
+        clerk_phone = Field("经办人电话", doc.clerk_phone)
+        hall = Field("咨询电话", doc.office.hall_phone)
+        note = [Field("结果说明", doc.result_note)] if granted and doc.result_note else []
+        mail = [Field("邮寄地址", doc.delivery_address)] if not pickup else []
+        people = _party_rows(p, doc.applicant, "申请人", address=False)
+        times = [accepted, promised, completed] if promised else [accepted, completed]
+        if p.kv_pairs >= 3:
+            rows = [[matter, code, result], *people, times, [delivery, ref], mail, [clerk, clerk_phone, hall], note]
+        elif p.roll:
+            rows = [[matter, code], *people, times, [result, ref], note, [delivery], mail, [clerk, clerk_phone]]
+        else:
+            rows = [[matter, code], *people, times[:2], times[2:] + [result], [delivery, ref], mail,
+                    [clerk, clerk_phone], note]
+        flow += layout.kv_table(p, [row for row in rows if row])
+
+        if pickup:
+            place, hours, bring, ask = default_pickup(doc)
+            heading = "领取须知"
+            place, hours, bring, ask = (part.strip().rstrip("。；;.") for part in (place, hours, bring, ask))
+            notes = [f"领取地点：{place}。", f"领取时间：{hours}。", f"携带材料：{bring}。",
+                     f"{ask}；领取时请当场核对办理结果。"]
+            sign_lines: Sequence[str] = ("领取人签收：", "领取日期：")
+            keep = "请凭本通知书领取办理结果"
+        else:
+            heading = "温馨提示"
+            phone = doc.office.hall_phone
+            notes = ["请保持电话畅通，注意查收；收到后请核对办理结果，如有错漏或逾期未收到，"
+                     + (f"请拨打服务大厅电话 {phone}。" if phone else "请与服务大厅联系。")]
+            sign_lines = ()
+            keep = "请妥善保管本通知书"
+        flow += _closing(p, doc, heading, notes, on=doc.completed_at.date(), sign_lines=sign_lines,
+                         keep_text=keep)
+        return flow
+
+    return _render(doc, paper, "办结通知书", story)
 
 
 # --------------------------------------------------------------------------

@@ -5,7 +5,11 @@ reportlab flowables) is handed to ``render`` with a ``Paper``; ``render`` return
 
 - ``PAPERS`` — "A4" (A4 纵向), "A5" (A5 横向) and "80mm" (80 毫米热敏小票: 80 mm wide, the page
   as long as the content, so the printer cuts one slip).  Keys match ``models.settings.RECEIPT_FORMATS``.
-- ``title_block`` — office name, spaced document title, the document number.
+- ``title_block`` — office name, spaced document title, the document number; with ``codes`` also
+  the number as a Code128 barcode and a QR code (``number_codes``): at the top right on sheets,
+  centred under the number on the roll.
+- ``number_codes``, ``code128``, ``qr_code`` — the case number as reportlab's own Code128 and QR
+  symbols, sized for the paper (on the roll to whole dots of a 203 dpi thermal head).
 - ``kv_table`` — 字段表: ruled label/value pairs (A4 two a row, A5 three), one line each on the roll.
 - ``list_table`` — 清单: a ruled table with a repeated header on sheets, numbered lines on the roll.
 - ``section``, ``para``, ``notes``, ``rule`` — headings, running text, numbered small-print notes.
@@ -16,7 +20,8 @@ reportlab flowables) is handed to ``render`` with a ``Paper``; ``render`` return
 
 Headings get their weight from size (and a thin text-render-mode-2 stroke on the title), never
 from a bold face: the font has none.  Paragraphs wrap with ``wordWrap="CJK"``; this module also
-teaches reportlab's CJK breaker the Chinese line-start/line-end punctuation rules (see below).
+teaches reportlab's CJK breaker the Chinese line-start/line-end punctuation rules and to keep
+numbers and codes whole (see below).
 
 All text is escaped here or by the caller with ``esc`` before it goes into paragraph markup:
 names and addresses typed at the counter may contain ``<`` or ``&``.
@@ -30,11 +35,14 @@ from functools import lru_cache, partial
 from typing import Callable, Sequence
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
+from reportlab.lib.units import inch, mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -62,6 +70,10 @@ __all__ = [
     "esc",
     "TitleLine",
     "title_block",
+    "THERMAL_DOT",
+    "code128",
+    "qr_code",
+    "number_codes",
     "Field",
     "kv_table",
     "Column",
@@ -85,10 +97,16 @@ _CHINESE_CANNOT_START = "，；：！？”’》〉」』）】〕、。％"
 _CHINESE_CANNOT_END = "“‘《〈「『（【〔［"
 
 
+# Runs of these characters — case numbers, codes, times, masked ID numbers — are never broken
+# across lines by the CJK breaker (which otherwise breaks anywhere), unless one fills a whole line.
+_UNBREAKABLE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./:*")
+
+
 def _split_keeping_openers(split, cannot_start):
     """Wrap reportlab's CJK splitter: reportlab hangs one closing mark in the margin but lets a
-    second one ("）。") start the next line, and leaves opening marks at a line's end.  Where that
-    happens the break moves back, and the rest of the text is split again."""
+    second one ("）。") start the next line, leaves opening marks at a line's end, and breaks
+    inside "SL-DT00-20261126-0007".  Where that happens the break moves back, and the rest of the
+    text is split again."""
 
     def word_split(word, maxWidths, fontName, fontSize, encoding="utf8"):
         lines = split(word, maxWidths, fontName, fontSize, encoding)
@@ -104,6 +122,12 @@ def _split_keeping_openers(split, cannot_start):
                 while cut > 0 and head[cut] in cannot_start():
                     cut -= 1
                 head = head[:cut]
+            if head and head[-1] in _UNBREAKABLE and word[start + len(head):start + len(head) + 1] in _UNBREAKABLE:
+                cut = len(head)         # inside a number or code: break before it, unless it fills the line
+                while cut > 0 and head[cut - 1] in _UNBREAKABLE:
+                    cut -= 1
+                if cut > 0:
+                    head = head[:cut]
             head = head.rstrip(_CHINESE_CANNOT_END)
             if head and len(head) < len(text):
                 width = maxWidths[min(n, len(maxWidths) - 1)]
@@ -136,6 +160,9 @@ _teach_chinese_punctuation()
 _ROLL_PROBE_HEIGHT = 5000 * mm
 _ROLL_SLACK = 2.0
 
+# One dot of a 203 dpi thermal print head (0.125 mm): the roll's barcode modules are whole dots.
+THERMAL_DOT = inch / 203
+
 
 @dataclass(frozen=True)
 class Paper:
@@ -156,6 +183,9 @@ class Paper:
     small_size: float             # notes, footer
     seal_radius: float            # the dashed seal circle (a real seal is 42 mm across)
     kv_pairs: int = 2             # label/value pairs per row of a key–value table
+    qr_size: float = 22 * mm      # the QR code, its 4-module quiet zone included
+    bar_width: float = 0.3 * mm   # Code128 narrowest bar (on the roll: whole thermal dots, see code128)
+    bar_height: float = 8 * mm    # Code128 bar height
 
     @property
     def roll(self) -> bool:
@@ -173,15 +203,16 @@ PAPERS: dict[str, Paper] = {
     "A4": Paper("A4", "A4 纵向", _A4_W, _A4_H,
                 margin_left=22 * mm, margin_right=22 * mm, margin_top=15 * mm, margin_bottom=18 * mm,
                 office_size=15, title_size=22, body_size=11, cell_size=10.5, small_size=9,
-                seal_radius=18 * mm, kv_pairs=2),
+                seal_radius=18 * mm, kv_pairs=2, qr_size=24 * mm, bar_width=0.3 * mm, bar_height=9 * mm),
     "A5": Paper("A5", "A5 横向", _A5_W, _A5_H,
                 margin_left=14 * mm, margin_right=14 * mm, margin_top=9 * mm, margin_bottom=13 * mm,
                 office_size=11, title_size=16, body_size=9, cell_size=8.5, small_size=7.5,
-                seal_radius=13 * mm, kv_pairs=3),
+                seal_radius=13 * mm, kv_pairs=3, qr_size=21 * mm, bar_width=0.3 * mm, bar_height=7 * mm),
     "80mm": Paper("80mm", "80毫米热敏小票", 80 * mm, None,
                   margin_left=4 * mm, margin_right=4 * mm, margin_top=5 * mm, margin_bottom=8 * mm,
                   office_size=10.5, title_size=14, body_size=8.5, cell_size=8.5, small_size=7.5,
-                  seal_radius=14 * mm, kv_pairs=1),
+                  seal_radius=14 * mm, kv_pairs=1, qr_size=24 * mm, bar_width=2 * THERMAL_DOT,
+                  bar_height=10 * mm),
 }
 
 
@@ -301,24 +332,171 @@ class TitleLine(Flowable):
         canv.restoreState()
 
 
-def title_block(paper: Paper, office_title: str, doc_title: str, number: str,
-                number_label: str = "编号") -> list[Flowable]:
-    """Office name, the spaced document title and the number line under it."""
+def _number_style(paper: Paper) -> ParagraphStyle:
     st = styles_for(paper.key)
-    number_style = ParagraphStyle("number", parent=st.right if not paper.roll else st.small_center,
-                                  fontSize=paper.small_size + (0 if paper.roll else 1.5),
-                                  leading=(paper.small_size + 1.5) * 1.4)
-    flow: list[Flowable] = [
-        TitleLine(office_title, paper.office_size, spacing=0.05, space_after=paper.office_size * 0.1),
-        TitleLine(doc_title, paper.title_size, spacing=0.35 if len(doc_title) <= 7 else 0.15, heavy=True,
-                  space_after=paper.title_size * (0.15 if paper.roll else 0.3)),
-        Paragraph(f"{esc(number_label)}：{esc(number)}", number_style),
-    ]
+    return ParagraphStyle("number", parent=st.right if not paper.roll else st.small_center,
+                          fontSize=paper.small_size + (0 if paper.roll else 1.5),
+                          leading=(paper.small_size + 1.5) * 1.4)
+
+
+def title_block(paper: Paper, office_title: str, doc_title: str, number: str,
+                number_label: str = "编号", *, codes: bool = False) -> list[Flowable]:
+    """Office name, the spaced document title and the number line under it.
+
+    With ``codes`` the number is also printed as a Code128 barcode and a QR code.  Sheets: the QR
+    code stands in the top right corner beside the office name and title (which stay centred on
+    the page), the barcode right-aligned above the number line, next to the QR code.  Roll: both
+    centred under the number line, the barcode first.
+    """
+    office = TitleLine(office_title, paper.office_size, spacing=0.05, space_after=paper.office_size * 0.1)
+    title = TitleLine(doc_title, paper.title_size, spacing=0.35 if len(doc_title) <= 7 else 0.15, heavy=True,
+                      space_after=paper.title_size * (0.15 if paper.roll else 0.3))
+    text = f"{esc(number_label)}：{esc(number)}"
     if paper.roll:
-        flow.append(rule(paper, dashed=True))
+        flow: list[Flowable] = [office, title, Paragraph(text, _number_style(paper))]
+        if codes:
+            flow += number_codes(paper, number, text=False)
+        return flow + [rule(paper, dashed=True)]
+    if not codes:
+        return [office, title, Paragraph(text, _number_style(paper)), Spacer(1, paper.body_size * 0.2)]
+
+    qr = qr_code(number, paper.qr_size)
+    side = qr.width
+    middle = paper.content_width - 2 * side
+    number_block = _bars_over_number(paper, code128(number, paper=paper, avail_width=middle), text)
+    header = Table(
+        [["", office, qr],
+         ["", title, ""],
+         ["", number_block, ""]],
+        colWidths=[side, middle, side],
+        style=TableStyle([
+            ("SPAN", (2, 0), (2, 2)),               # the QR code in the corner, beside all three lines
+            ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.body_size),   # else empty cells set Helvetica
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (1, 2), (1, 2), "CENTER"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (1, 2), (1, 2), paper.body_size * 0.3),     # clear of the title
+        ]))
+    return [header, Spacer(1, paper.body_size * 0.2)]
+
+
+# --------------------------------------------------------------------------
+# The number as Code128 and QR code
+# --------------------------------------------------------------------------
+
+_QUIET_MODULES = 10                 # Code128 quiet zone on either side, in narrow-bar widths
+_QR_BORDER = 4                      # QR quiet zone, in modules (part of the QR drawing)
+MIN_BAR_WIDTH = 0.25 * mm           # narrower bars do not scan reliably off a thermal print
+
+
+def _code128_modules(value: str) -> int | None:
+    """The width of ``value`` as Code128 in narrow-bar units (quiet zones excluded); None when it
+    cannot be encoded (a character outside ASCII)."""
+    probe = Code128(value, barWidth=1, quiet=0, humanReadable=0)
+    probe.validate()
+    if not value or not probe.valid:
+        return None
+    return round(probe.width)
+
+
+def code128(value: str, *, paper: Paper, avail_width: float | None = None) -> Code128 | None:
+    """``value`` as a Code128 barcode flowable (reportlab's), no text under it, with a quiet zone
+    of ten bar widths on both sides, at most ``avail_width`` (default: the content width) wide.
+
+    The narrowest bar is ``paper.bar_width``; on the roll it is a whole number of 203 dpi dots
+    (two dots, 0.25 mm), narrowed by whole dots only.  None when the code would need bars under
+    0.25 mm to fit, or ``value`` is not ASCII: the QR code carries the number then.
+    """
+    modules = _code128_modules(value)
+    if modules is None:
+        return None
+    avail = paper.content_width if avail_width is None else avail_width
+    fit = avail / (modules + 2 * _QUIET_MODULES)
+    if paper.roll:
+        bar_width = min(round(paper.bar_width / THERMAL_DOT), int(fit / THERMAL_DOT + 1e-9)) * THERMAL_DOT
     else:
-        flow.append(Spacer(1, paper.body_size * 0.2))
-    return flow
+        bar_width = min(paper.bar_width, fit)
+    if bar_width < MIN_BAR_WIDTH - 1e-6:
+        return None
+    quiet = _QUIET_MODULES * bar_width
+    return Code128(value, barWidth=bar_width, barHeight=paper.bar_height, quiet=1, lquiet=quiet, rquiet=quiet,
+                   humanReadable=0)
+
+
+def qr_code(value: str, size: float, *, dot: float | None = None, level: str = "M") -> Drawing:
+    """``value`` as a QR code (reportlab's widget in a Drawing), error correction ``level``, about
+    ``size`` square including the four-module quiet zone.  With ``dot`` each module is a whole
+    number of printer dots (at least three), so the size is rounded to that."""
+    widget = QrCodeWidget(value, barLevel=level, barBorder=_QR_BORDER)
+    widget.qr.make()
+    span = widget.qr.getModuleCount() + 2 * _QR_BORDER
+    if dot:
+        size = max(3, round(size / span / dot)) * dot * span
+    widget.barWidth = widget.barHeight = size
+    # the renderer's default font would put an unembedded Helvetica into the file
+    drawing = Drawing(size, size, initialFontName=FONT_NAME, initialFontSize=8)
+    drawing.add(widget)
+    return drawing
+
+
+def _bars_over_number(paper: Paper, bars: Code128 | None, text: str, align: str = "CENTER") -> Flowable:
+    """Sheets: the barcode with the number line (markup) centred under it as its readable text,
+    the block aligned ``align``; only the number line when there is no barcode."""
+    style = ParagraphStyle("number-alone", parent=_number_style(paper),
+                           alignment={"CENTER": TA_CENTER, "LEFT": TA_LEFT}.get(align, TA_RIGHT))
+    if bars is None:
+        return Paragraph(text, style)
+    rows = [[bars]]
+    if text:
+        rows.append([Paragraph(text, ParagraphStyle("number-under-bars", parent=style, alignment=TA_CENTER))])
+    block = Table(rows, colWidths=[bars.width], hAlign=align, style=TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.small_size),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 1), (-1, 1), paper.small_size * 0.3),
+    ]))
+    return block
+
+
+def number_codes(paper: Paper, number: str, label: str = "编号", *, text: bool = True) -> list[Flowable]:
+    """The number as Code128 barcode and QR code, for any document that wants them.
+
+    Roll: the barcode and under it the QR code, centred (with ``text`` the "编号：…" line under
+    the barcode).  Sheets: right-aligned, the barcode over the number line, the QR code beside.
+    """
+    register_fonts()
+    if paper.roll:
+        flow: list[Flowable] = [Spacer(1, paper.body_size * 0.4)]
+        bars = code128(number, paper=paper)
+        if bars is not None:
+            bars.hAlign = "CENTER"
+            flow.append(bars)
+        if text:
+            flow.append(Paragraph(f"{esc(label)}：{esc(number)}", _number_style(paper)))
+        qr = qr_code(number, paper.qr_size, dot=THERMAL_DOT)
+        qr.hAlign = "CENTER"
+        flow += [Spacer(1, paper.body_size * 0.4), qr]
+        return flow
+    qr = qr_code(number, paper.qr_size)
+    bars = code128(number, paper=paper, avail_width=paper.content_width - qr.width)
+    cell = _bars_over_number(paper, bars, f"{esc(label)}：{esc(number)}" if text else "", "RIGHT")
+    table = Table([[cell, qr]], colWidths=[paper.content_width - qr.width, qr.width],
+                  style=TableStyle([
+                      ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.body_size),
+                      ("VALIGN", (0, 0), (0, 0), "MIDDLE"),
+                      ("ALIGN", (0, 0), (0, 0), "RIGHT"),
+                      ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                      ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                      ("TOPPADDING", (0, 0), (-1, -1), 0),
+                      ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                  ]))
+    return [table]
 
 
 def rule(paper: Paper, dashed: bool = False, space: float | None = None) -> HRFlowable:

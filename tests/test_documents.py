@@ -1,4 +1,5 @@
-"""Printed documents (documents/): 受理通知书, 补正材料通知书, 不予受理通知书 on A4, A5 and the 80 mm roll."""
+"""Printed documents (documents/): 受理通知书, 补正材料通知书, 不予受理通知书, 办结通知书 and 收费收据 on A4,
+A5 and the 80 mm roll; the case number as Code128 and QR code (decoded from a rendering)."""
 
 import io
 import re
@@ -332,3 +333,202 @@ def test_fee_receipt_default_paper_is_the_roll_and_unknown_paper_is_refused():
     assert fee_receipt(PAYMENT, OFFICE) == fee_receipt(PAYMENT, OFFICE, "80mm")
     with pytest.raises(ValueError):
         fee_receipt(PAYMENT, OFFICE, "B5")
+
+
+# --------------------------------------------------------------------------
+# 办结通知书
+# --------------------------------------------------------------------------
+
+from documents.hall import CompletionDocument, completion_notice  # noqa: E402
+
+RESULT_REF = "渝綦社保〔2026〕第0123号"
+RESULT_NOTE = "已办理宅基地审批，批准用地面积120平方米。"
+REFUSAL = "申请人已有宅基地一处，不符合“一户一宅”的规定。"
+MAIL_ADDRESS = "重庆市綦江区打通镇大坪村3组27号"
+
+GRANTED = CompletionDocument(
+    number=NUMBER, office=OFFICE, matter_name=MATTER, matter_code="XZSP-001", applicant=APPLICANT,
+    accepted_at=datetime(2026, 11, 26, 9, 35), completed_at=datetime(2026, 12, 10, 15, 20), decision="准予",
+    result_ref=RESULT_REF, result_note=RESULT_NOTE, delivery="自取", clerk_name="陈晓燕",
+    clerk_phone="023-48612301", promised_date=date(2026, 12, 17),
+)
+REFUSED = replace(GRANTED, decision="不予", result_ref="", result_note=REFUSAL, delivery="邮寄",
+                  delivery_address=MAIL_ADDRESS)
+COMPLETIONS = {"准予": GRANTED, "不予": REFUSED}
+COMPLETION_CASES = [(decision, paper) for decision in COMPLETIONS for paper in PAPERS]
+
+
+@pytest.fixture(scope="module")
+def completion_rendered():
+    return {(decision, paper): completion_notice(COMPLETIONS[decision], paper)
+            for decision, paper in COMPLETION_CASES}
+
+
+@pytest.mark.parametrize("decision,paper", COMPLETION_CASES)
+def test_completion_notice_is_a_pdf_in_the_paper_size_with_only_the_embedded_font(completion_rendered,
+                                                                                   decision, paper):
+    data = completion_rendered[decision, paper]
+    assert data.startswith(b"%PDF") and b"/FontFile2" in data and b"CIDFont" not in data
+    base_fonts = set(re.findall(rb"/BaseFont\s*/([A-Za-z0-9+\-]+)", data))
+    assert base_fonts and all(name.endswith(b"+WenQuanYiMicroHei") for name in base_fonts), base_fonts
+    reader = PdfReader(io.BytesIO(data))
+    size = {"A4": (595, 842), "A5": (595, 420), "80mm": (227, None)}[paper]
+    for page in reader.pages:
+        assert round(float(page.mediabox.width)) == size[0]
+        if size[1]:
+            assert round(float(page.mediabox.height)) == size[1]
+    if paper == "80mm":
+        assert len(reader.pages) == 1
+    assert completion_notice(COMPLETIONS[decision], paper) == data      # same input, same bytes
+
+
+@pytest.mark.parametrize("decision,paper", COMPLETION_CASES)
+def test_completion_notice_prints_the_case_and_the_decision(completion_rendered, decision, paper):
+    _, text = text_of(completion_rendered[decision, paper])
+    for needle in ("办结通知书", NUMBER, MATTER, "XZSP-001", APPLICANT.name, MASKED_ID, "綦江区打通镇便民服务中心",
+                   "事项名称", "受理时间", "2026年11月26日09:35", "办结时间", "2026年12月10日15:20", "承诺办结日期",
+                   PROMISED, "办理结果", "结果文书编号", "送达方式", "陈晓燕", "受理专用章"):
+        assert needle in text, needle
+    assert ID_NUMBER not in text
+    if decision == "准予":
+        assert "办理结果：准予" in text or "办理结果准予" in text
+        assert "作出准予办理的决定" in text
+        assert squash(RESULT_REF) in text and squash(RESULT_NOTE) in text
+        assert "行政复议" not in text
+        # 自取: where, when, what to bring, the hall's phone; the pick-up signature
+        for needle in ("领取须知", "领取地点", "领取时间", "携带材料", "023-48612345", "领取人签收"):
+            assert needle in text, needle
+    else:
+        assert "办理结果：不予" in text or "办理结果不予" in text
+        assert "作出不予办理的决定" in text and "理由如下" in text
+        assert squash(REFUSAL) in text
+        assert squash(default_remedies(OFFICE)) in text
+        assert squash(MAIL_ADDRESS) in text and "邮寄" in text
+        assert "领取须知" not in text and "领取人签收" not in text
+
+
+def test_completion_notice_uses_given_remedies_and_pickup_text():
+    custom = "如不服本决定，可在收到本通知书之日起六十日内申请行政复议。"
+    _, text = text_of(completion_notice(replace(REFUSED, remedies=custom)))
+    assert custom in text and "六个月内" not in text
+    pickup = replace(GRANTED, pickup_place="打通镇便民服务中心3号窗口", pickup_hours="每周一至周五 9:00—17:00",
+                     pickup_bring="本通知书和户口簿")
+    _, text = text_of(completion_notice(pickup, "80mm"))
+    for needle in ("打通镇便民服务中心3号窗口", "每周一至周五9:00—17:00", "本通知书和户口簿"):
+        assert needle in text, needle
+
+
+def test_completion_notice_refused_for_pickup_prints_reason_remedies_and_pickup():
+    _, text = text_of(completion_notice(replace(REFUSED, delivery="自取", delivery_address=""), "A5"))
+    assert squash(REFUSAL) in text and "行政复议" in text and "领取须知" in text
+
+
+def test_completion_notice_granted_by_mail_prints_the_address():
+    _, text = text_of(completion_notice(replace(GRANTED, delivery="邮寄", delivery_address=MAIL_ADDRESS), "A5"))
+    assert squash(MAIL_ADDRESS) in text and "邮寄送达" in text and "领取须知" not in text
+
+
+@pytest.mark.parametrize("change", [
+    dict(decision="准许"),
+    dict(decision=""),
+    dict(delivery="快递"),
+    dict(delivery="邮寄", delivery_address=" "),
+    dict(completed_at=datetime(2026, 11, 25, 9, 0)),
+])
+def test_completion_document_refuses_what_cannot_be_printed(change):
+    with pytest.raises(ValueError):
+        replace(GRANTED, **change)
+
+
+def test_completion_notice_is_exported_from_the_package():
+    import documents
+
+    assert documents.completion_notice is completion_notice
+    assert documents.CompletionDocument is CompletionDocument
+
+
+def test_completion_notice_unknown_paper_is_refused():
+    with pytest.raises(ValueError):
+        completion_notice(GRANTED, "B5")
+
+
+# --------------------------------------------------------------------------
+# The number as Code128 and QR code
+# --------------------------------------------------------------------------
+
+def decoded_codes(data: bytes, tmp_path) -> dict[str, list[str]]:
+    """Rasterise the top 80 mm of page 1 (where the codes stand) at 300 dpi with QtPdf — the renderer
+    the print preview uses — and decode every barcode there with zxing-cpp: {"QRCode": [...], ...}."""
+    import zxingcpp
+    from PIL import Image
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication
+
+    from ui.printing import load_pdf, render_page
+
+    _app = QApplication.instance() or QApplication([])  # noqa: F841 (QtPdf needs an application object)
+    document = load_pdf(data)
+    points = document.pagePointSize(0)
+    scale = 300 / 72
+    image = render_page(document, 0, QSize(round(points.width() * scale), round(points.height() * scale)))
+    top = min(image.height(), round(80 / 25.4 * 300))
+    grey = image.copy(0, 0, image.width(), top).convertToFormat(QImage.Format_Grayscale8)
+    pil = Image.frombuffer("L", (grey.width(), grey.height()), bytes(grey.constBits()), "raw", "L",
+                           grey.bytesPerLine(), 1)
+    found: dict[str, list[str]] = {}
+    for result in zxingcpp.read_barcodes(pil):
+        found.setdefault(result.format.name, []).append(result.text)
+    return found
+
+
+CODE_CASES = [("receipt", paper) for paper in PAPERS] + [("completion", paper) for paper in PAPERS]
+
+
+@pytest.mark.parametrize("kind,paper", CODE_CASES)
+def test_qr_code_and_code128_decode_to_the_case_number(kind, paper, tmp_path):
+    data = acceptance_receipt(DOC, paper) if kind == "receipt" else completion_notice(GRANTED, paper)
+    found = decoded_codes(data, tmp_path)
+    assert found.get("QRCode") == [NUMBER], found
+    assert found.get("Code128") == [NUMBER], found
+
+
+def test_roll_codes_scan_on_a_203_dpi_thermal_head():
+    from reportlab.lib.units import mm
+
+    roll = layout.paper_for("80mm")
+    bars = layout.code128(NUMBER, paper=roll)
+    assert bars is not None
+    dots = bars.barWidth / layout.THERMAL_DOT
+    assert bars.barWidth >= 0.25 * mm - 1e-9 and dots == pytest.approx(round(dots))    # whole dots
+    assert bars.lquiet >= 10 * bars.barWidth and bars.rquiet >= 10 * bars.barWidth
+    assert bars.width <= roll.content_width <= 72 * mm + 1e-6                            # quiet zones included
+    qr = layout.qr_code(NUMBER, roll.qr_size, dot=layout.THERMAL_DOT)
+    assert 22 * mm <= qr.width <= 26 * mm and qr.width == qr.height
+
+
+def test_code128_is_left_out_when_it_cannot_scan_but_the_qr_code_stays():
+    roll = layout.paper_for("80mm")
+    long_number = NUMBER + "-" + "X" * 30
+    assert layout.code128(long_number, paper=roll) is None              # would need bars under 0.25 mm
+    assert layout.code128("受理编号", paper=roll) is None                  # Code128 is ASCII only
+    from reportlab.graphics.shapes import Drawing
+
+    flow = layout.number_codes(roll, long_number)
+    assert any(isinstance(f, Drawing) for f in flow)
+    _, text = text_of(acceptance_receipt(replace(DOC, number=long_number), "80mm"))
+    assert long_number in text
+
+
+def test_numbers_and_codes_are_not_broken_across_lines():
+    from reportlab.platypus import Paragraph
+
+    sentence = f"领取前可拨打服务大厅电话 023-48612345，报受理编号 {NUMBER} 确认，证件号码 {MASKED_ID}。"
+    style = layout.styles_for("80mm").body
+    for width in range(120, 400, 3):
+        para = Paragraph(layout.esc(sentence), style)
+        para.wrap(width, 10_000)
+        lines = ["".join(line[1]) for line in para.blPara.lines]
+        assert squash("".join(lines)) == squash(sentence)         # a space at a break may go
+        for token in (NUMBER, MASKED_ID, "023-48612345"):
+            assert any(token in line for line in lines), (width, token, lines)
