@@ -10,7 +10,7 @@ from models import audit, people
 from models.errors import PermissionDenied, ValidationError
 from models.hall import calendar as hall_calendar
 from models.hall import cases, matters
-from models.hall.cases import ACCEPT, CORRECT, REJECT, CaseFilter, Intake
+from models.hall.cases import CORRECT, REJECT, CaseFilter, Intake
 from models.hall.tables import (
     ACCEPTED, CHECKED, COMPLETED, CORRECTION, DELIVERED, MISSING, PROCESSING, RECEIVED, REJECTED, WITHDRAWN,
     CaseEvent, ServiceCase,

@@ -398,11 +398,17 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
+def _in_order(needle: str, name: str) -> bool:
+    rest = iter(name)
+    return len(needle) > 1 and all(char in rest for char in needle)
+
+
 def find(matters: Iterable[Matter], text: str) -> list[Matter]:
     """Type-ahead over the catalogue by code prefix or name substring.
 
     Order: exact code, then names starting with the text, then other code-prefix matches, then
-    other names containing the text; within each group, catalogue order.  Blank text finds nothing.
+    other names containing the text, then names holding its characters in order (低保 finds
+    最低生活保障审核确认); within each group, catalogue order.  Blank text finds nothing.
     """
     needle = _fold(text or "")
     if not needle:
@@ -419,6 +425,8 @@ def find(matters: Iterable[Matter], text: str) -> list[Matter]:
             rank = 2
         elif needle in name:
             rank = 3
+        elif _in_order(needle, name):  # 低保 → 最低生活保障…: how people shorten names
+            rank = 4
         else:
             continue
         ranked.append((rank, position, matter))
