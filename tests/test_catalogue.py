@@ -276,3 +276,11 @@ def test_statutes_counting_calendar_days_keep_their_unit(shipped):
     assert set(units.values()) == {"工作日", "自然日"}
     permit = next(m for m in shipped if m.code == "QT-006")
     assert (permit.legal_days, permit.legal_days_unit, permit.promised_days) == (15, "自然日", 10)
+
+
+def test_find_takes_shortened_names_after_every_closer_match():
+    matters = load_catalogue()
+    assert [m.code for m in find(matters, "低保")] == ["XZFW-010"]        # 最低生活保障审核确认
+    assert find(matters, "残疾证")[0].name == "残疾人证申领"
+    assert find(matters, "保")[0].name != ""                              # one character: substring only
+    assert all("保" in m.name for m in find(matters, "保"))
