@@ -106,16 +106,12 @@ def _wait_for(paths, procs, timeout=60):
         time.sleep(0.01)
 
 
-def test_two_processes_never_share_a_number(admin, db_path, tmp_path):
-    # The parent closes its connection before the workers run, as a second copy of TownDesk
-    # would find it: WAL would let it stay open, but then an idle connection of the test
-    # itself would take part in the locking being tested. Reopening afterwards also proves the
-    # numbers and rows reached the file, not just a connection's view.
+def _run_workers(db_path, tmp_path, *mode):
     close_database()
     barrier = tmp_path / "barrier"
     barrier.mkdir()
     procs = [
-        subprocess.Popen([sys.executable, str(WORKER), str(db_path), str(N), label, str(barrier)],
+        subprocess.Popen([sys.executable, str(WORKER), str(db_path), str(N), label, str(barrier), *mode],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for label in ("a", "b")
     ]
@@ -130,8 +126,28 @@ def test_two_processes_never_share_a_number(admin, db_path, tmp_path):
                 proc.wait()
     for proc, (_, err) in zip(procs, outputs):
         assert proc.returncode == 0, err
-    numbers = [line for out, _ in outputs for line in out.split()]
-    assert all(len(out.split()) == N for out, _ in outputs)
+    return [line for out, _ in outputs for line in out.split()]
+
+
+def test_two_hall_windows_taking_cases_at_once_never_share_a_number(make_user, db_path, tmp_path):
+    from models import people
+    from models.hall.tables import ServiceCase
+
+    clerk = make_user("window", username="chuangkou")
+    people.save_person(clerk, {"name": "张三"})
+    numbers = _run_workers(db_path, tmp_path, "intake")
+    assert len(numbers) == 2 * N and len(set(numbers)) == 2 * N
+    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 2 * N + 1))
+    setup.open_app_database(db_path)
+    assert sorted(c.number for c in ServiceCase.select()) == sorted(numbers)
+
+
+def test_two_processes_never_share_a_number(admin, db_path, tmp_path):
+    # The parent closes its connection before the workers run, as a second copy of TownDesk
+    # would find it: WAL would let it stay open, but then an idle connection of the test
+    # itself would take part in the locking being tested. Reopening afterwards also proves the
+    # numbers and rows reached the file, not just a connection's view.
+    numbers = _run_workers(db_path, tmp_path)
     assert len(set(numbers)) == 2 * N
     assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 2 * N + 1))
     assert all(n.startswith("SL-DT00-20240520-") for n in numbers)
