@@ -243,8 +243,12 @@ def _id_label(party: Party) -> str:
     return label if label.endswith(("号码", "代码")) else label + "号码"
 
 
-def _party_rows(paper: Paper, party: Party, role: str, *, address: bool) -> list[list[Field]]:
-    """The rows for one party: name, phone, ID and (for the applicant) address."""
+def _party_rows(paper: Paper, party: Party, role: str, *, address: bool,
+                beside_address: Sequence[Field] = ()) -> list[list[Field]]:
+    """The rows for one party: name, phone, ID and (for the applicant) address.
+
+    With three pairs a row the address is two pairs wide and ``beside_address`` (one short field)
+    fills its row; without an address that field gets a row of its own."""
     name = Field(role, party.name)
     phone = Field("联系电话", party.phone)
     ident = Field(_id_label(party), _id_text(party))
@@ -252,15 +256,17 @@ def _party_rows(paper: Paper, party: Party, role: str, *, address: bool) -> list
     if paper.kv_pairs >= 3:
         rows = [[name, phone, ident]]
         if home:
-            rows.append([home])
+            rows.append([Field(home.label, home.value, span=2), *beside_address] if beside_address else [home])
+        elif beside_address:
+            rows.append(list(beside_address))
         return rows
     if home:
         return [[name, phone], [ident, home]]
     return [[name, phone], [ident]]
 
 
-def _people_rows(paper: Paper, doc: IntakeDocument) -> list[list[Field]]:
-    rows = _party_rows(paper, doc.applicant, "申请人", address=True)
+def _people_rows(paper: Paper, doc: IntakeDocument, beside_address: Sequence[Field] = ()) -> list[list[Field]]:
+    rows = _party_rows(paper, doc.applicant, "申请人", address=True, beside_address=beside_address)
     if doc.agent is not None:
         rows += _party_rows(paper, doc.agent, "代理人", address=False)
     return rows
@@ -278,12 +284,15 @@ def _matter(doc: IntakeDocument) -> str:
     return f"“{doc.matter_name}”（事项编码 {doc.matter_code}）" if doc.matter_code else f"“{doc.matter_name}”"
 
 
-_MATERIAL_COLUMNS = (
-    Column("材料名称", width=0.6, roll="main"),
-    Column("原件/复印件", chars=6, align="center", roll="detail"),
-    Column("份数", chars=2, align="center", roll="detail", roll_format="{}份"),
-    Column("备注", width=0.4, roll="note"),
-)
+def _material_columns(paper: Paper) -> tuple[Column, ...]:
+    # the short sheet's remarks get a little more room: a wrapped row costs a line there
+    name, note = (0.55, 0.45) if paper.compact else (0.6, 0.4)
+    return (
+        Column("材料名称", width=name, roll="main"),
+        Column("原件/复印件", chars=6, align="center", roll="detail"),
+        Column("份数", chars=2, align="center", roll="detail", roll_format="{}份"),
+        Column("备注", width=note, roll="note"),
+    )
 
 
 def _material_rows(items: Sequence[ReceiptMaterial], *, mark_returned: bool) -> list[list[str]]:
@@ -296,9 +305,18 @@ def _material_rows(items: Sequence[ReceiptMaterial], *, mark_returned: bool) -> 
     return rows
 
 
+def _received_inline(items: Sequence[ReceiptMaterial]) -> str:
+    """"已接收的材料（共6项）：1．申请表（原件1份）；2．…。" as paragraph markup."""
+    parts = []
+    for n, (name, form, copies, remark) in enumerate(_material_rows(items, mark_returned=True), 1):
+        detail = f"{form}{copies}份" + (f"，{remark}" if remark else "")
+        parts.append(f"{n}．{esc(name)}（{esc(detail)}）")
+    return f"已接收的材料（共{len(items)}项）：" + "；".join(parts) + "。"
+
+
 def _materials(paper: Paper, items: Sequence[ReceiptMaterial], *, mark_returned: bool = False,
                empty_text: str = "（无）") -> list[Flowable]:
-    return layout.list_table(paper, _MATERIAL_COLUMNS, _material_rows(items, mark_returned=mark_returned),
+    return layout.list_table(paper, _material_columns(paper), _material_rows(items, mark_returned=mark_returned),
                              empty_text=empty_text)
 
 
@@ -307,10 +325,12 @@ def _head(p: Paper, doc: IntakeDocument | CompletionDocument, title: str, number
     return layout.title_block(p, office_title(doc.office), title, doc.number, number_label, codes=codes)
 
 
-def _closing(p: Paper, doc: IntakeDocument | CompletionDocument, notes_heading: str,
+def _closing(p: Paper, doc: IntakeDocument | CompletionDocument, story: list[Flowable], notes_heading: str,
              notes_items: Sequence[str], *, on: date | None = None,
              sign_lines: Sequence[str] = ("申请人（代理人）签收：", "签收日期："),
              keep_text: str = "请妥善保管本凭证") -> list[Flowable]:
+    """``story`` with the closing (notes, signature lines, seal) after it, the closing kept with the
+    last rows of the table before it: a signature block never stands alone on a page."""
     on = on or doc.accepted_at.date()
     flow = layout.signature_block(p, sign_lines=sign_lines,
                                   office_name=office_title(doc.office), date_text=_date(on),
@@ -319,7 +339,7 @@ def _closing(p: Paper, doc: IntakeDocument | CompletionDocument, notes_heading: 
         flow += [layout.rule(p, dashed=True),
                  layout.para(p, esc(f"编号 {doc.number}"), "small_center"),
                  layout.para(p, esc(keep_text), "small_center")]
-    return flow
+    return layout.keep_with_end(p, story, flow)
 
 
 def _render(doc: IntakeDocument | CompletionDocument, paper_key: str, title: str, make) -> bytes:
@@ -355,35 +375,44 @@ def acceptance_receipt(doc: IntakeDocument, paper: str = "A4") -> bytes:
         clerk_phone = Field("受理人电话", doc.clerk_phone)
         query = Field("进度查询方式", _progress_query(doc))
         if p.kv_pairs >= 3:
-            rows = [[matter, code, channel], *_people_rows(p, doc), [at, clerk, clerk_phone],
-                    [legal, promised, due], [fee, delivery], [query]]
+            if doc.applicant.address:
+                rows = [[matter, code, channel], *_people_rows(p, doc, [at]), [legal, promised, due],
+                        [clerk, clerk_phone, fee], [delivery], [query]]
+            else:
+                rows = [[matter, code, channel], *_people_rows(p, doc), [at, clerk, clerk_phone],
+                        [legal, promised, due], [fee, delivery], [query]]
         else:
             rows = [[matter, code], *_people_rows(p, doc), [channel, at], [legal, promised], [due, fee],
                     [delivery], [clerk, clerk_phone], [query]]
         flow += layout.kv_table(p, rows)
         flow += layout.section(p, "接收材料清单")
         flow += _materials(p, doc.materials, mark_returned=True)
-        flow += _closing(p, doc, "温馨提示", [
+        return _closing(p, doc, flow, "温馨提示", [
             "承诺办结时限自受理之日起计算；依法需要现场踏勘、公示、专家评审等的，所需时间不计算在内。",
             "领取办理结果时请携带本通知书和申请人身份证件；委托他人领取的，另带委托书和受托人身份证件。",
         ])
-        return flow
 
     return _render(doc, paper, "受理通知书", story)
 
 
-def _application_info(p: Paper, doc: IntakeDocument, hall_phone_on_narrow_paper: bool = True) -> list[Flowable]:
-    """申请信息: who applied, when and how, and who handled it (the notices' shared table)."""
+def _application_info(p: Paper, doc: IntakeDocument, hall_phone: bool = True) -> list[Flowable]:
+    """申请信息: who applied, when and how, and who handled it (the notices' shared table).
+    ``hall_phone``: False when the notes below give the hall's phone (then it is left out here)."""
     at = Field("收件时间", _datetime(doc.accepted_at))
     channel = Field("收件渠道", doc.channel)
     clerk = Field("经办人", doc.clerk_name)
     clerk_phone = Field("经办人电话", doc.clerk_phone)
     hall = Field("咨询电话", doc.office.hall_phone)
     if p.kv_pairs >= 3:
-        rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone, hall]]
+        if hall_phone:
+            rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone, hall]]
+        elif doc.applicant.address:
+            rows = [*_people_rows(p, doc, [at]), [channel, clerk, clerk_phone]]
+        else:
+            rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone]]
     else:
         rows = [*_people_rows(p, doc), [at, channel], [clerk, clerk_phone]]
-        if hall_phone_on_narrow_paper:
+        if hall_phone:
             rows.append([hall])
     return layout.section(p, "申请信息") + layout.kv_table(p, rows)
 
@@ -393,7 +422,8 @@ def _application_info(p: Paper, doc: IntakeDocument, hall_phone_on_narrow_paper:
 # --------------------------------------------------------------------------
 
 def correction_notice(doc: IntakeDocument, paper: str = "A4") -> bytes:
-    """补正材料通知书: lists ALL missing materials at once (一次性告知); received ones too."""
+    """补正材料通知书: lists ALL missing materials at once (一次性告知); received ones too (on the
+    short A5 sheet as one running paragraph, so a typical case stays on one sheet)."""
 
     def story(p: Paper) -> list[Flowable]:
         flow = _head(p, doc, "补正材料通知书")
@@ -411,16 +441,19 @@ def correction_notice(doc: IntakeDocument, paper: str = "A4") -> bytes:
             flow.append(layout.para(p, esc(f"补正说明：{doc.reason}")))
         flow += layout.section(p, f"需要补正的材料（共{len(doc.missing)}项）")
         flow += _materials(p, doc.missing)
-        flow += layout.section(p, "已接收的材料")
-        flow += _materials(p, doc.materials, mark_returned=True, empty_text="（本次未接收材料）")
-        flow += _application_info(p, doc, hall_phone_on_narrow_paper=False)  # the notes below give it
-        flow += _closing(p, doc, "告知事项", [
+        if p.compact and doc.materials:
+            # a short sheet has room for one list only: the received materials run on as text
+            flow += [Spacer(1, p.body_size * 0.3), layout.para(p, _received_inline(doc.materials), "plain")]
+        else:
+            flow += layout.section(p, "已接收的材料")
+            flow += _materials(p, doc.materials, mark_returned=True, empty_text="（本次未接收材料）")
+        flow += _application_info(p, doc, hall_phone=False)  # the notes below give it
+        return _closing(p, doc, flow, "告知事项", [
             "依据《中华人民共和国行政许可法》第三十二条第一款第（四）项，申请材料不齐全或者不符合法定形式的，"
             "应当当场或者在五日内一次告知申请人需要补正的全部内容，逾期不告知的，自收到申请材料之日起即为受理。",
             "补正材料时请携带本通知书；已接收的材料无需重复提交。"
             + (f"如有疑问，请拨打服务大厅电话 {doc.office.hall_phone}。" if doc.office.hall_phone else ""),
         ])
-        return flow
 
     return _render(doc, paper, "补正材料通知书", story)
 
@@ -443,8 +476,7 @@ def rejection_notice(doc: IntakeDocument, paper: str = "A4") -> bytes:
         if doc.materials:
             flow += layout.section(p, "退还材料清单")
             flow += _materials(p, doc.materials)
-        flow += _closing(p, doc, "", [])
-        return flow
+        return _closing(p, doc, flow, "", [])
 
     return _render(doc, paper, "不予受理通知书", story)
 
@@ -515,9 +547,8 @@ def completion_notice(doc: CompletionDocument, paper: str = "A4") -> bytes:
                      + (f"请拨打服务大厅电话 {phone}。" if phone else "请与服务大厅联系。")]
             sign_lines = ()
             keep = "请妥善保管本通知书"
-        flow += _closing(p, doc, heading, notes, on=doc.completed_at.date(), sign_lines=sign_lines,
-                         keep_text=keep)
-        return flow
+        return _closing(p, doc, flow, heading, notes, on=doc.completed_at.date(), sign_lines=sign_lines,
+                        keep_text=keep)
 
     return _render(doc, paper, "办结通知书", story)
 

@@ -7,14 +7,18 @@ reportlab flowables) is handed to ``render`` with a ``Paper``; ``render`` return
   as long as the content, so the printer cuts one slip).  Keys match ``models.settings.RECEIPT_FORMATS``.
 - ``title_block`` — office name, spaced document title, the document number; with ``codes`` also
   the number as a Code128 barcode and a QR code (``number_codes``): at the top right on sheets,
-  centred under the number on the roll.
+  centred under the number on the roll.  On the short A5 sheet (``Paper.compact``) the number
+  shares a line: with the title, or with the (lower) barcode under it.
 - ``number_codes``, ``code128``, ``qr_code`` — the case number as reportlab's own Code128 and QR
   symbols, sized for the paper (on the roll to whole dots of a 203 dpi thermal head).
-- ``kv_table`` — 字段表: ruled label/value pairs (A4 two a row, A5 three), one line each on the roll.
+- ``kv_table`` — 字段表: ruled label/value pairs (A4 two a row, A5 three; a ``Field`` may span
+  several pairs), one line each on the roll.
 - ``list_table`` — 清单: a ruled table with a repeated header on sheets, numbered lines on the roll.
 - ``section``, ``para``, ``notes``, ``rule`` — headings, running text, numbered small-print notes.
 - ``signature_block`` — notes and the party's signature lines beside the office seal box (office
-  name and date across it), kept on one page.
+  name and date across it), kept on one page; on A5 notes, signature lines and seal in one row.
+- ``keep_with_end`` / ``KeepWithTableEnd`` — the closing block kept with the last rows of the table
+  before it, so a signature never stands alone on a page.
 - ``render`` — page frame, footer "编号：…  第 N 页 共 M 页" on every sheet, deterministic bytes
   (``invariant=1``), only the embedded TrueType font in the file.
 
@@ -85,6 +89,8 @@ __all__ = [
     "SignLines",
     "SealMark",
     "signature_block",
+    "KeepWithTableEnd",
+    "keep_with_end",
     "render",
 ]
 
@@ -186,6 +192,10 @@ class Paper:
     qr_size: float = 22 * mm      # the QR code, its 4-module quiet zone included
     bar_width: float = 0.3 * mm   # Code128 narrowest bar (on the roll: whole thermal dots, see code128)
     bar_height: float = 8 * mm    # Code128 bar height
+    compact: bool = False         # a short sheet (A5 landscape): tighter spacing, blocks side by side
+    line_spacing: float = 1.5     # leading of running text, in font sizes
+    cell_spacing: float = 1.4     # leading of table cells, in font sizes
+    cell_pad: tuple[float, float] = (3.0, 1.8)   # (horizontal, vertical) table cell padding
 
     @property
     def roll(self) -> bool:
@@ -203,11 +213,15 @@ PAPERS: dict[str, Paper] = {
     "A4": Paper("A4", "A4 纵向", _A4_W, _A4_H,
                 margin_left=22 * mm, margin_right=22 * mm, margin_top=15 * mm, margin_bottom=18 * mm,
                 office_size=15, title_size=22, body_size=11, cell_size=10.5, small_size=9,
-                seal_radius=18 * mm, kv_pairs=2, qr_size=24 * mm, bar_width=0.3 * mm, bar_height=9 * mm),
+                seal_radius=18 * mm, kv_pairs=2, qr_size=24 * mm, bar_width=0.3 * mm, bar_height=9 * mm,
+                cell_pad=(4.0, 2.5)),
+    # A5 landscape is short (148 mm): a typical notice must still fit one sheet, so spacing is tight,
+    # the barcode short and beside its number, and the signature and seal share a row with the notes.
     "A5": Paper("A5", "A5 横向", _A5_W, _A5_H,
-                margin_left=14 * mm, margin_right=14 * mm, margin_top=9 * mm, margin_bottom=13 * mm,
+                margin_left=13 * mm, margin_right=13 * mm, margin_top=7 * mm, margin_bottom=11.5 * mm,
                 office_size=11, title_size=16, body_size=9, cell_size=8.5, small_size=7.5,
-                seal_radius=13 * mm, kv_pairs=3, qr_size=21 * mm, bar_width=0.3 * mm, bar_height=7 * mm),
+                seal_radius=10 * mm, kv_pairs=3, qr_size=19 * mm, bar_width=0.3 * mm, bar_height=5 * mm,
+                compact=True, line_spacing=1.3, cell_spacing=1.15, cell_pad=(3.0, 1.0)),
     "80mm": Paper("80mm", "80毫米热敏小票", 80 * mm, None,
                   margin_left=4 * mm, margin_right=4 * mm, margin_top=5 * mm, margin_bottom=8 * mm,
                   office_size=10.5, title_size=14, body_size=8.5, cell_size=8.5, small_size=7.5,
@@ -259,19 +273,23 @@ def styles_for(paper_key: str) -> Styles:
     body = p.body_size
     cell = p.cell_size
     small = p.small_size
+    lead = p.line_spacing
+    tight = p.compact
     return Styles(
-        body=style("body", body, firstLineIndent=2 * body, spaceAfter=body * 0.3),
-        plain=style("plain", body, spaceAfter=body * 0.2),
-        addressee=style("addressee", body, spaceBefore=body * 0.4, spaceAfter=body * 0.2),
-        section=style("section", body + (0.5 if p.roll else 1), 1.4,
-                      spaceBefore=body * (0.5 if p.roll else 0.8), spaceAfter=body * 0.35,
+        body=style("body", body, lead, firstLineIndent=2 * body, spaceAfter=body * (0.15 if tight else 0.3)),
+        plain=style("plain", body, lead, spaceAfter=body * (0.15 if tight else 0.2)),
+        addressee=style("addressee", body, lead, spaceBefore=body * (0.15 if tight else 0.4),
+                        spaceAfter=body * (0.1 if tight else 0.2)),
+        section=style("section", body + (0.5 if p.roll or tight else 1), 1.25 if tight else 1.4,
+                      spaceBefore=body * (0.5 if p.roll else 0.25 if tight else 0.8),
+                      spaceAfter=body * (0.15 if tight else 0.35),
                       alignment=TA_CENTER if p.roll else TA_LEFT),
-        cell=style("cell", cell, 1.4),
-        cell_center=style("cell-center", cell, 1.4, alignment=TA_CENTER),
-        label=style("label", cell, 1.4, alignment=TA_CENTER),
-        small=style("small", small, 1.5),
-        small_center=style("small-center", small, 1.5, alignment=TA_CENTER),
-        right=style("right", body, alignment=TA_RIGHT),
+        cell=style("cell", cell, p.cell_spacing),
+        cell_center=style("cell-center", cell, p.cell_spacing, alignment=TA_CENTER),
+        label=style("label", cell, p.cell_spacing, alignment=TA_CENTER),
+        small=style("small", small, 1.35 if tight else 1.5),
+        small_center=style("small-center", small, 1.35 if tight else 1.5, alignment=TA_CENTER),
+        right=style("right", body, lead, alignment=TA_RIGHT),
         roll_item=style("roll-item", cell, 1.45, leftIndent=1.6 * cell, firstLineIndent=-1.6 * cell),
         roll_note=style("roll-note", small, 1.4, leftIndent=1.6 * cell, textColor=colors.black),
     )
@@ -348,9 +366,11 @@ def title_block(paper: Paper, office_title: str, doc_title: str, number: str,
     the page), the barcode right-aligned above the number line, next to the QR code.  Roll: both
     centred under the number line, the barcode first.
     """
-    office = TitleLine(office_title, paper.office_size, spacing=0.05, space_after=paper.office_size * 0.1)
+    compact = paper.compact
+    office = TitleLine(office_title, paper.office_size, spacing=0.05,
+                       space_after=paper.office_size * (0.05 if compact else 0.1))
     title = TitleLine(doc_title, paper.title_size, spacing=0.35 if len(doc_title) <= 7 else 0.15, heavy=True,
-                      space_after=paper.title_size * (0.15 if paper.roll else 0.3))
+                      space_after=paper.title_size * (0.15 if paper.roll else 0.1 if compact else 0.3))
     text = f"{esc(number_label)}：{esc(number)}"
     if paper.roll:
         flow: list[Flowable] = [office, title, Paragraph(text, _number_style(paper))]
@@ -358,29 +378,64 @@ def title_block(paper: Paper, office_title: str, doc_title: str, number: str,
             flow += number_codes(paper, number, text=False)
         return flow + [rule(paper, dashed=True)]
     if not codes:
+        if compact:
+            # the number at the right end of the title line, not on a line of its own
+            number_para = Paragraph(text, _number_style(paper))
+            side = stringWidth(f"{number_label}：{number}", FONT_NAME, number_para.style.fontSize) + 2
+            side = min(side, paper.content_width * 0.32)
+            title_row = Table([["", title, number_para]],
+                              colWidths=[side, paper.content_width - 2 * side, side],
+                              style=TableStyle(_BARE_CELLS + [
+                                  ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.body_size),
+                                  ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                                  ("BOTTOMPADDING", (2, 0), (2, 0), paper.title_size * 0.2),
+                              ]))
+            return [office, title_row, Spacer(1, paper.body_size * 0.2)]
         return [office, title, Paragraph(text, _number_style(paper)), Spacer(1, paper.body_size * 0.2)]
 
     qr = qr_code(number, paper.qr_size)
     side = qr.width
     middle = paper.content_width - 2 * side
-    number_block = _bars_over_number(paper, code128(number, paper=paper, avail_width=middle), text)
+    if compact:
+        # the number beside the barcode (its readable text), both under the title: one short line
+        number_para = Paragraph(text, ParagraphStyle("number-beside-bars", parent=_number_style(paper),
+                                                     alignment=TA_RIGHT))
+        text_w = stringWidth(f"{number_label}：{number}", FONT_NAME, number_para.style.fontSize) + 2
+        bars = code128(number, paper=paper, avail_width=middle - text_w)
+        if bars is None:
+            number_block: Flowable = Paragraph(text, ParagraphStyle("number-alone", parent=_number_style(paper),
+                                                                    alignment=TA_CENTER))
+        else:
+            number_block = Table([[number_para, bars]], colWidths=[text_w, bars.width], hAlign="CENTER",
+                                 style=TableStyle(_BARE_CELLS + [
+                                     ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.small_size),
+                                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                 ]))
+    else:
+        number_block = _bars_over_number(paper, code128(number, paper=paper, avail_width=middle), text)
     header = Table(
         [["", office, qr],
          ["", title, ""],
          ["", number_block, ""]],
         colWidths=[side, middle, side],
-        style=TableStyle([
+        style=TableStyle(_BARE_CELLS + [
             ("SPAN", (2, 0), (2, 2)),               # the QR code in the corner, beside all three lines
             ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.body_size),   # else empty cells set Helvetica
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("VALIGN", (2, 0), (2, 2), "MIDDLE" if compact else "TOP"),
             ("ALIGN", (1, 2), (1, 2), "CENTER"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (1, 2), (1, 2), paper.body_size * 0.3),     # clear of the title
+            ("TOPPADDING", (1, 2), (1, 2), paper.body_size * (0.1 if compact else 0.3)),  # clear of the title
         ]))
     return [header, Spacer(1, paper.body_size * 0.2)]
+
+
+# Table cells without padding: tables used only to place blocks side by side.
+_BARE_CELLS = [
+    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ("TOPPADDING", (0, 0), (-1, -1), 0),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+]
 
 
 # --------------------------------------------------------------------------
@@ -545,10 +600,12 @@ def notes(paper: Paper, heading: str, items: Sequence[str]) -> list[Flowable]:
 
 @dataclass(frozen=True)
 class Field:
-    """One label/value pair of a key–value table."""
+    """One label/value pair of a key–value table.  ``span``: on sheets the value is that many pairs
+    wide (an address beside one short field instead of on a row of its own)."""
 
     label: str
     value: str
+    span: int = 1
 
 
 def _grid_commands(paper: Paper) -> list[tuple]:
@@ -561,13 +618,13 @@ def _grid_commands(paper: Paper) -> list[tuple]:
         ("LEFTPADDING", (0, 0), (-1, -1), pad_h),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad_h),
         ("TOPPADDING", (0, 0), (-1, -1), pad_v),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), pad_v + 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad_v + (0.6 if paper.compact else 1)),
     ]
 
 
 def _cell_padding(paper: Paper) -> tuple[float, float]:
     """(horizontal, vertical) cell padding."""
-    return (4.0, 2.5) if paper.key == "A4" else (3.0, 1.8)
+    return paper.cell_pad
 
 
 def kv_table(paper: Paper, rows: Sequence[Sequence[Field]]) -> list[Flowable]:
@@ -594,15 +651,26 @@ def kv_table(paper: Paper, rows: Sequence[Sequence[Field]]) -> list[Flowable]:
     table_rows: list[list] = []
     commands = _grid_commands(paper)
     for row in rows:
-        row = list(row)
-        for start in range(0, len(row), pairs):
-            chunk = row[start:start + pairs]
+        chunks: list[list[Field]] = [[]]
+        used = 0
+        for f in row:                       # a row with more pairs than fit wraps
+            span = max(1, min(f.span, pairs))
+            if used + span > pairs and chunks[-1]:
+                chunks.append([])
+                used = 0
+            chunks[-1].append(f)
+            used += span
+        for chunk in chunks:
             cells: list = []
-            for f in chunk:
+            r = len(table_rows)
+            for n, f in enumerate(chunk):
+                span = max(1, min(f.span, pairs))
+                if n == len(chunk) - 1:     # the last value runs to the right edge
+                    span = pairs - len(cells) // 2
                 cells += [Paragraph(esc(f.label), st.label), Paragraph(esc(f.value) or "—", st.cell)]
-            if len(chunk) < pairs:
-                commands.append(("SPAN", (len(cells) - 1, len(table_rows)), (-1, len(table_rows))))
-                cells += [""] * (2 * pairs - len(cells))
+                if span > 1:
+                    commands.append(("SPAN", (len(cells) - 1, r), (len(cells) + 2 * span - 3, r)))
+                    cells += [""] * (2 * span - 2)
             table_rows.append(cells)
     return [Table(table_rows, colWidths=widths, style=TableStyle(commands), hAlign="CENTER")]
 
@@ -750,7 +818,13 @@ class SealMark(Flowable):
         canv.setDash()
         canv.setFillColor(colors.Color(0.45, 0.45, 0.45))
         canv.setFont(FONT_NAME, p.small_size)
-        canv.drawCentredString(cx, cy + r * 0.45, self.label)
+        # the label inside the top of the circle: on a small seal without its brackets
+        label, y = self.label, r * 0.45
+        top = y + p.small_size * 0.8
+        room = 2 * max(r * r - top * top, 0) ** 0.5
+        if stringWidth(label, FONT_NAME, p.small_size) > room:
+            label = label.strip("（）()")
+        canv.drawCentredString(cx, cy + y, label)
         canv.setFillColor(colors.black)
         canv.setFont(FONT_NAME, size)
         canv.drawCentredString(cx, cy - size * 0.3, self.office_name)
@@ -763,8 +837,9 @@ def signature_block(paper: Paper, *, sign_lines: Sequence[str], office_name: str
                     notes_items: Sequence[str] = ()) -> list[Flowable]:
     """The closing of a notice: notes, the party's signature lines, the seal with office and date.
 
-    Sheets: notes and signature lines on the left, the seal on the right, kept on one page.
-    Roll: everything stacked, the seal centred.
+    Sheets: notes and signature lines on the left, the seal on the right, kept on one page; on a
+    compact sheet (A5) the notes on the left and the signature lines beside them, left of the seal,
+    so the block is only as tall as the seal.  Roll: everything stacked, the seal centred.
     """
     left: list[Flowable] = notes(paper, notes_heading, notes_items) if notes_items else []
     lines = SignLines(paper, sign_lines)
@@ -773,18 +848,100 @@ def signature_block(paper: Paper, *, sign_lines: Sequence[str], office_name: str
         seal.hAlign = "CENTER"
         return left + [lines, Spacer(1, paper.body_size * 0.8), seal]
     seal_w = max(2 * paper.seal_radius, stringWidth(office_name, FONT_NAME, paper.body_size)) + paper.body_size
-    table = Table([[left + [lines], seal]], colWidths=[paper.content_width - seal_w, seal_w],
-                  style=TableStyle([
-                      ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.body_size),
-                      ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
-                      ("VALIGN", (1, 0), (1, 0), "MIDDLE"),
-                      ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                      ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                      ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                      ("TOPPADDING", (0, 0), (-1, -1), 0),
-                      ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                  ]))
-    return [Spacer(1, paper.body_size * 0.5), KeepTogether([table])]
+    commands = _BARE_CELLS + [
+        ("FONT", (0, 0), (-1, -1), FONT_NAME, paper.body_size),
+        ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
+        ("VALIGN", (-1, 0), (-1, 0), "MIDDLE"),
+        ("ALIGN", (-1, 0), (-1, 0), "RIGHT"),
+    ]
+    if paper.compact and left and sign_lines:
+        # a short sheet: notes on the left, the signature lines and the seal beside them on the right
+        size = paper.body_size
+        sign_w = max(stringWidth(t, FONT_NAME, size) for t in sign_lines) + 7 * size
+        gap = size
+        lines.spaceBefore = 0
+        table = Table([[left, lines, seal]], colWidths=[paper.content_width - gap - sign_w - seal_w,
+                                                        gap + sign_w, seal_w],
+                      style=TableStyle(commands + [
+                          ("VALIGN", (0, 0), (0, 0), "MIDDLE"),
+                          ("VALIGN", (1, 0), (1, 0), "BOTTOM"),
+                          ("LEFTPADDING", (1, 0), (1, 0), gap),
+                          ("BOTTOMPADDING", (1, 0), (1, 0), size * 0.6),
+                      ]))
+    else:
+        table = Table([[left + [lines], seal]], colWidths=[paper.content_width - seal_w, seal_w],
+                      style=TableStyle(commands))
+    return [Spacer(1, paper.body_size * (0.3 if paper.compact else 0.5)), KeepTogether([table])]
+
+
+def _flattened(flowables: Sequence[Flowable]) -> list[Flowable]:
+    out: list[Flowable] = []
+    for f in flowables:
+        out += _flattened(f._content) if isinstance(f, KeepTogether) else [f]
+    return out
+
+
+def _height(flowables: Sequence[Flowable], width: float, canv) -> float:
+    """The height of flowables stacked in a frame (spaces between them included)."""
+    total = 0.0
+    for n, f in enumerate(_flattened(flowables)):
+        total += f.wrapOn(canv, width, 0xffffff)[1] + f.getSpaceAfter() + (f.getSpaceBefore() if n else 0)
+    return total
+
+
+class KeepWithTableEnd(Flowable):
+    """A table followed by ``tail`` (the signature block), laid out so that the tail never stands
+    alone on a page: when they do not fit together, the table breaks so that at least its last
+    ``rows`` rows go to the next page with the tail (header rows repeat there), and when not even
+    that helps, the page breaks before the table.  Like ``KeepTogether`` it is never drawn itself;
+    it splits into its parts."""
+
+    def __init__(self, table: Table, tail: Sequence[Flowable], rows: int = 2):
+        super().__init__()
+        self.table = table
+        self.tail = list(tail)
+        self.rows = rows
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        return avail_width, 0xffffff        # always split
+
+    def split(self, avail_width, avail_height):
+        canv = getattr(self, "canv", None)
+        table, tail = self.table, self.tail
+        table_h = table.wrapOn(canv, avail_width, avail_height)[1]
+        if table_h + _height(tail, avail_width, canv) <= avail_height:
+            return [table, *tail]
+        heights = list(table._rowHeights)
+        repeat = table.repeatRows
+        header = len(repeat) if isinstance(repeat, (tuple, list)) else int(repeat or 0)
+        last_here = len(heights) - min(self.rows, len(heights) - header)   # rows this page may take
+        used, fit = 0.0, 0
+        for n, h in enumerate(heights[:last_here]):
+            if used + h > avail_height:
+                break
+            used, fit = used + h, n + 1
+        if fit > header:
+            parts = table.split(avail_width, used + 0.01)
+            if len(parts) == 2:
+                return [parts[0], KeepWithTableEnd(parts[1], tail, self.rows)]
+        frame = getattr(self, "_frame", None)
+        if frame is not None and not getattr(frame, "_atTop", False):
+            from reportlab.platypus.doctemplate import FrameBreak
+            return [FrameBreak(), KeepWithTableEnd(table, tail, self.rows)]
+        return [table, *tail]               # at the top of a page already: nothing better to do
+
+
+def keep_with_end(paper: Paper, story: list[Flowable], tail: Sequence[Flowable], rows: int = 2) -> list[Flowable]:
+    """``story`` followed by ``tail`` (a closing block), the tail kept with the end of the story:
+    with the last ``rows`` rows of a table that ends it (``KeepWithTableEnd``), else with its last
+    flowable.  On the roll (one slip) simply the two."""
+    if paper.roll or not story:
+        return list(story) + list(tail)
+    *head, last = story
+    if isinstance(last, Table):
+        return head + [KeepWithTableEnd(last, tail, rows)]
+    return head + [KeepTogether([last, *tail])]
 
 
 # --------------------------------------------------------------------------

@@ -532,3 +532,82 @@ def test_numbers_and_codes_are_not_broken_across_lines():
         assert squash("".join(lines)) == squash(sentence)         # a space at a break may go
         for token in (NUMBER, MASKED_ID, "023-48612345"):
             assert any(token in line for line in lines), (width, token, lines)
+
+
+# --------------------------------------------------------------------------
+# A5: a typical case is one sheet; a long one never leaves the signature alone
+# --------------------------------------------------------------------------
+
+SIX = RECEIVED + (
+    ReceiptMaterial("宅基地申请户家庭成员情况表", "原件", 1, True),
+    ReceiptMaterial("不动产权属证明（原宅基地）", "复印件", 1, True, "如有"),
+)
+FIVE_MISSING = MISSING + (
+    ReceiptMaterial("村集体经济组织审查意见", "原件", 1, False),
+    ReceiptMaterial("建房位置示意图", "原件", 1, False, "标明四至"),
+    ReceiptMaterial("自然资源所审查意见表", "原件", 1, False),
+)
+TWELVE = tuple(ReceiptMaterial(f"家庭成员居民身份证（第{i}人）", "复印件", 1, True) for i in range(1, 13))
+
+TYPICAL_A5 = {
+    "receipt": lambda: acceptance_receipt(replace(DOC, materials=SIX), "A5"),
+    "correction": lambda: correction_notice(replace(CORRECTION, materials=SIX, missing=FIVE_MISSING), "A5"),
+    "rejection": lambda: rejection_notice(replace(REJECTION, materials=SIX), "A5"),
+    "completion-refused-by-mail": lambda: completion_notice(REFUSED, "A5"),
+    "completion-refused-pickup": lambda: completion_notice(replace(REFUSED, delivery="自取", delivery_address=""),
+                                                           "A5"),
+    "completion-granted-pickup": lambda: completion_notice(GRANTED, "A5"),
+}
+
+
+@pytest.mark.parametrize("kind", TYPICAL_A5)
+def test_typical_case_on_a5_is_one_sheet(kind):
+    assert DOC.agent is not None and DOC.applicant.address       # an agent and an address
+    reader, text = text_of(TYPICAL_A5[kind]())
+    assert len(reader.pages) == 1
+    assert "受理专用章" in text and "綦江区打通镇便民服务中心" in text
+    if kind in ("receipt", "correction", "rejection"):
+        assert all(squash(m.name) in text for m in SIX)
+        assert "签收" in text
+    if kind == "correction":
+        assert all(squash(m.name) in text for m in FIVE_MISSING) and "共5项" in text
+
+
+def test_a5_keeps_legible_type_and_a_scannable_barcode():
+    a5 = layout.paper_for("A5")
+    assert a5.body_size >= 8.5 and a5.cell_size >= 8
+    styles = layout.styles_for("A5")
+    assert styles.body.fontSize >= 8.5 and styles.cell.fontSize >= 8 and styles.label.fontSize >= 8
+    bars = layout.code128(NUMBER, paper=a5)
+    assert bars is not None and bars.barWidth >= layout.MIN_BAR_WIDTH
+
+
+LONG_A5 = {
+    "receipt": lambda: acceptance_receipt(replace(DOC, materials=TWELVE), "A5"),
+    "correction": lambda: correction_notice(replace(CORRECTION, materials=TWELVE, missing=FIVE_MISSING), "A5"),
+    "rejection": lambda: rejection_notice(replace(REJECTION, materials=TWELVE), "A5"),
+}
+
+
+@pytest.mark.parametrize("kind", LONG_A5)
+def test_long_case_on_a5_keeps_the_signature_with_the_table(kind):
+    reader, text = text_of(LONG_A5[kind]())
+    assert all(squash(m.name) in text for m in TWELVE)
+    last = squash(reader.pages[-1].extract_text())
+    assert "签收" in last and "受理专用章" in last
+    if kind == "correction":
+        # the 申请信息 table is the last before the signature: its last rows come along
+        assert "经办人" in last
+    else:
+        assert squash(TWELVE[-1].name) in last                  # the table's last rows come along
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5"])
+def test_signature_block_never_stands_alone_on_a_page(paper):
+    """Whatever the list's length, the last page carries table rows besides the signature."""
+    for count in range(4, 40, 3):
+        materials = tuple(ReceiptMaterial(f"家庭成员居民身份证（第{i}人）", "复印件", 1, True) for i in range(1, count + 1))
+        reader = PdfReader(io.BytesIO(rejection_notice(replace(REJECTION, materials=materials), paper)))
+        last = squash(reader.pages[-1].extract_text())
+        assert "签收" in last
+        assert squash(materials[-1].name) in last, (paper, count, len(reader.pages))

@@ -280,3 +280,13 @@ def test_hall_page_has_every_part(qtbot, clerk):
     assert titles[:3] == ["首页", "受理登记", "办件查询"]
     page.show_counter()
     assert page.tabs.currentWidget() is page.counter
+
+
+def test_a_matter_added_in_the_catalogue_is_offered_at_the_counter(qtbot, admin):
+    page = HallPage(admin)
+    qtbot.addWidget(page)
+    data = {**matters._entry(matters.get_matter("XZFW-002")), "code": "XZFW-099", "name": "测试新增事项",
+            "matter_class": "行政服务"}
+    matters.save_matter(admin, data)
+    page.catalogue.changed.emit(None)
+    assert "XZFW-099　测试新增事项" in page.counter.matter.model.stringList()

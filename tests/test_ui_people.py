@@ -471,3 +471,23 @@ def test_escape_asks_before_dropping_typed_work(qtbot, open_form, clerk, monkeyp
     qtbot.keyClick(dlg, Qt.Key_Escape)
     assert not dlg.isVisible()
     assert people.search_people(clerk) == []
+
+
+def test_delete_and_enter_in_the_search_box_do_not_act_on_the_selected_row(qtbot, admin, show_page, monkeypatch):
+    # QShortcut's constructor drops its context in PySide6 6.12: the table's Delete and Enter were window-wide.
+    register(admin, "张三")
+    page = show_page(admin)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    asked = []
+    monkeypatch.setattr("ui.people.tabs.ask", lambda *args: asked.append(args) or False)
+    tab = page.people_tab
+    tab.table.select_row(0)
+    tab.search_edit.setFocus()
+    qtbot.waitUntil(tab.search_edit.hasFocus)
+    qtbot.keyClick(tab.search_edit, Qt.Key_Delete)
+    assert asked == []
+    tab.table.setFocus()
+    qtbot.waitUntil(tab.table.hasFocus)
+    qtbot.keyClick(tab.table, Qt.Key_Delete)
+    assert len(asked) == 1

@@ -13,6 +13,7 @@ from typing import Any, Callable
 from PySide6.QtCore import (
     QAbstractTableModel, QCoreApplication, QItemSelectionModel, QModelIndex, QObject, Qt, QThread, Signal,
 )
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QProgressDialog, QPushButton,
     QTableView, QWidget,
@@ -97,6 +98,18 @@ def set_read_only(edit: QLineEdit, read_only: bool) -> None:
     # Polish again: the stylesheet's palette (e.g. the placeholder colour) does not follow :read-only by itself.
     edit.style().unpolish(edit)
     edit.style().polish(edit)
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+def shortcut(keys, parent: QWidget, action, context=Qt.WindowShortcut) -> QShortcut:
+    """A QShortcut on `parent` in `context`. PySide6 6.12 drops a context passed to QShortcut's
+    constructor (the shortcut stays window-wide: Delete in a search box would delete the selected
+    record), so it is set afterwards."""
+    item = QShortcut(QKeySequence(keys), parent)
+    item.setContext(context)
+    item.activated.connect(action)
+    return item
 
 
 # --- questions and dialogs -------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QVBoxLayout, QWidget,
 )
@@ -22,7 +22,7 @@ from models.hall.cases import CaseFilter
 from models.hall.catalogue import MATTER_CLASSES
 from models.hall.tables import CHANNELS, OPEN_STATUSES, STATUSES, ServiceCase
 from models.people import shown_id
-from ui.common import RecordTable, paint_hint, show_problem
+from ui.common import shortcut, RecordTable, paint_hint, show_problem
 
 PAGE = 200
 DEADLINE_COLOURS = {cases.OVERDUE: "#fde0dc", cases.DUE_TODAY: "#ffe0b2", cases.DUE_SOON: "#fff9c4"}
@@ -209,7 +209,7 @@ class CaseListPanel(QWidget):
             edit.dateChanged.connect(self.timer.start)
         self.table.doubleClicked.connect(self._open_selected)
         for key in (Qt.Key_Return, Qt.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, self._open_selected, context=Qt.WidgetShortcut)
+            shortcut(key, self.table, self._open_selected, Qt.WidgetShortcut)
 
     def current_filter(self) -> CaseFilter:
         today = date.today()

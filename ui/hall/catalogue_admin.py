@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox, QStyledItemDelegate, QTableWidget, QTableWidgetItem,
@@ -23,6 +23,7 @@ from models.hall import matters
 from models.hall.catalogue import CLASS_PREFIXES, DAY_UNITS, IMMEDIATE, KINDS, MATERIAL_FORMS, MATTER_CLASSES
 from models.hall.tables import CatalogueMatter
 from ui.common import (
+    shortcut, 
     Column, FieldErrors, RecordTable, RecordTableModel, ask, dialog_buttons, hint, notice, paint_hint, set_hint,
     show_problem,
 )
@@ -204,6 +205,19 @@ class MaterialsTable(QTableWidget):
         self.setCurrentCell(target, column)
         return True
 
+    def closeEditor(self, editor, hint):  # noqa: N802 (Qt's name)
+        """Tab from the last cell (Shift+Tab from the first) leaves the list instead of going round it."""
+        index = self.currentIndex()
+        last = index.row() == self.rowCount() - 1 and index.column() == self.columnCount() - 1
+        first = index.row() == 0 and index.column() == 0
+        if (hint == QStyledItemDelegate.EditNextItem and last) or (hint == QStyledItemDelegate.EditPreviousItem
+                                                                  and first):
+            super().closeEditor(editor, QStyledItemDelegate.NoHint)
+            self.setFocus(Qt.OtherFocusReason)
+            self.focusNextPrevChild(hint == QStyledItemDelegate.EditNextItem)
+            return
+        super().closeEditor(editor, hint)
+
     def commit_editing(self) -> None:
         """Store what is being typed in a cell and close its editor."""
         editor = self.indexWidget(self.currentIndex()) if self.state() == QAbstractItemView.EditingState else None
@@ -289,8 +303,6 @@ class MatterDialog(QDialog):
         self.up_button.setToolTip(self.tr("Ctrl+↑"))
         self.down_button = QPushButton(self.tr("下移"))
         self.down_button.setToolTip(self.tr("Ctrl+↓"))
-        for button in (self.add_material_button, self.remove_material_button, self.up_button, self.down_button):
-            button.setAutoDefault(False)
         self.add_material_button.clicked.connect(lambda: self.materials_table.add_row())
         self.remove_material_button.clicked.connect(self.materials_table.remove_current)
         self.up_button.clicked.connect(lambda: self.materials_table.move_current(-1))
@@ -299,7 +311,7 @@ class MatterDialog(QDialog):
         for key, action in ((Qt.Key_Insert, lambda: table.add_row()), (Qt.Key_Delete, table.remove_current),
                             (QKeySequence(Qt.CTRL | Qt.Key_Up), lambda: table.move_current(-1)),
                             (QKeySequence(Qt.CTRL | Qt.Key_Down), lambda: table.move_current(1))):
-            QShortcut(QKeySequence(key), table, action, context=Qt.WidgetShortcut)
+            shortcut(key, table, action, Qt.WidgetShortcut)
 
         self.legal_spin.setMinimumWidth(100)
         self.unit_combo.setMinimumWidth(110)
@@ -380,7 +392,7 @@ class MatterDialog(QDialog):
         })
         self.buttons, self.save_button, self.cancel_button = dialog_buttons(self, self.tr("保存"), self.save)
         self.save_button.setToolTip(self.tr("保存（Ctrl+S）"))
-        QShortcut(QKeySequence.Save, self, self.save)
+        shortcut(QKeySequence.Save, self, self.save)
         legend = paint_hint(QLabel(self.tr("带 * 的为必填项。按 Enter 到下一项，Ctrl+S 保存，Esc 取消。")))
         legend.setWordWrap(True)
 
@@ -441,6 +453,8 @@ class MatterDialog(QDialog):
         self.bundles_edit.setText("、".join(matter.bundles or []))
         self.statute_edit.setText(matter.statute)
         self.materials_table.set_materials(list(matter.materials or []))
+        for edit in (self.name_edit, self.department_edit, self.fee_basis_edit, self.bundles_edit, self.statute_edit):
+            edit.setCursorPosition(0)  # show a long text from its beginning
 
     def _suggest_code(self) -> None:
         """A new matter's code follows its class: fill in the next free one unless the user typed their own."""
@@ -569,7 +583,6 @@ class CatalogueAdmin(QWidget):
         self.edit_button = QPushButton(self.tr("编辑"))
         self.edit_button.setToolTip(self.tr("修改选中的事项（在列表中按 Enter 或双击）"))
         self.toggle_button = QPushButton(self.tr("停用"))
-        self.toggle_button.setShortcut(QKeySequence(Qt.CTRL | Qt.Key_T))
         self.toggle_button.setToolTip(self.tr("停用或重新启用选中的事项（Ctrl+T）"))
         for button in (self.add_button, self.edit_button, self.toggle_button):
             button.setAutoDefault(False)
@@ -656,9 +669,11 @@ class CatalogueAdmin(QWidget):
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         self.toggle_button.clicked.connect(self.toggle_active)
+        # Not the button's own shortcut: setText (停用 ↔ 启用) would reset it.
+        shortcut(QKeySequence(Qt.CTRL | Qt.Key_T), self, self.toggle_active)
         self.table.doubleClicked.connect(self.edit)
         for key in (Qt.Key_Return, Qt.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, self.edit, context=Qt.WidgetShortcut)
+            shortcut(key, self.table, self.edit, Qt.WidgetShortcut)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.refresh()
         if self.model.rowCount():
@@ -737,7 +752,7 @@ class CatalogueAdmin(QWidget):
             facts.append(self.tr("收费依据：{0}").format(esc(matter.fee_basis)))
         if matter.bundles:
             facts.append(self.tr("一件事：{0}").format(esc("、".join(matter.bundles))))
-        lines.append("　".join(facts))
+        lines.append("；".join(facts))
         if matter.materials:
             items = []
             for number, material in enumerate(matter.materials, start=1):

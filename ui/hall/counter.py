@@ -8,7 +8,6 @@ the error names the field and the cursor goes there.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
     QVBoxLayout, QWidget,
@@ -21,7 +20,7 @@ from models.hall.cases import ACCEPT, CORRECT, REJECT, Intake
 from models.hall.catalogue import IMMEDIATE
 from models.hall.tables import CHANNELS, DELIVERIES, MISSING, RECEIVED, CatalogueMatter
 from models.people import Person
-from ui.common import FieldErrors, notice, paint_hint, show_problem
+from ui.common import shortcut, FieldErrors, notice, paint_hint, show_problem
 from ui.hall.pickers import MatterPicker, PartyPicker
 from ui.hall.print_view import show_document
 
@@ -150,7 +149,7 @@ class CounterForm(QWidget):
         for keys_text, slot in (("Ctrl+Return", lambda: self.submit(ACCEPT)), ("Ctrl+Enter", lambda: self.submit(ACCEPT)),
                                 ("Ctrl+B", lambda: self.submit(CORRECT)), ("Ctrl+R", lambda: self.submit(REJECT)),
                                 ("Ctrl+Shift+N", self.reset), ("Ctrl+Shift+A", self.check_all)):
-            QShortcut(QKeySequence(keys_text), self, slot, context=Qt.WidgetWithChildrenShortcut)
+            shortcut(keys_text, self, slot, Qt.WidgetWithChildrenShortcut)
         for edit in (self.address, self.notes, self.reason):
             edit.returnPressed.connect(self.focusNextChild)
 

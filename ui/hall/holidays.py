@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
     QSpinBox, QVBoxLayout, QWidget,
@@ -20,13 +19,13 @@ from models.accounts import User
 from models.hall import calendar
 from models.hall.tables import CalendarDay
 from models.hall.workdays import WorkCalendar
-from ui.common import (
-    Column, RecordTable, RecordTableModel, ask, hint, notice, paint_hint, set_hint, show_problem,
-)
+from ui.common import Column, RecordTable, RecordTableModel, ask, hint, notice, paint_hint, set_hint, show_problem
+from ui.common import shortcut
 
 WEEKDAYS = "一二三四五六日"
 HOLIDAY, WORKDAY = "放假", "调休上班"
 FIRST_YEAR, LAST_YEAR = 2004, 2099
+
 
 
 def weekday_text(day: date) -> str:
@@ -60,6 +59,8 @@ def _date_edit() -> QDateEdit:
 
 class HolidayAdmin(QWidget):
     """One year's entered days, the form that adds one, and 试算. Only an administrator may change them."""
+
+    changed = Signal()  # a day entered or deleted: promised dates shown elsewhere may move
 
     def __init__(self, user: User, parent: QWidget | None = None):
         super().__init__(parent)
@@ -211,7 +212,7 @@ class HolidayAdmin(QWidget):
         self.setFocusProxy(self.year_spin)
 
         self.year_spin.valueChanged.connect(self._year_changed)
-        QShortcut(QKeySequence(Qt.Key_Delete), self.table, self.delete_selected, context=Qt.WidgetShortcut)
+        shortcut(Qt.Key_Delete, self.table, self.delete_selected, Qt.WidgetShortcut)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.trial_start.dateChanged.connect(self.update_trial)
         self.trial_days.valueChanged.connect(self.update_trial)
@@ -304,6 +305,7 @@ class HolidayAdmin(QWidget):
         set_hint(self.status_label, message, tone)
         self.date_edit.setDate(self.date_edit.date().addDays(1))
         self.date_edit.setFocus(Qt.OtherFocusReason)
+        self.changed.emit()
         return entry
 
     def delete_selected(self) -> bool:
@@ -324,6 +326,7 @@ class HolidayAdmin(QWidget):
         self.table.select_row(min(row, self.model.rowCount() - 1))
         self.table.setFocus(Qt.OtherFocusReason)
         set_hint(self.status_label, self.tr("已删除 {0}。").format(day_text(entry.day)), "ok")
+        self.changed.emit()
         return True
 
     # --- 试算 --------------------------------------------------------------------------------------
@@ -364,7 +367,7 @@ class HolidayAdmin(QWidget):
                 self.add_day()
                 return
             if focus is not None and any(w is focus or w.isAncestorOf(focus)
-                                         for w in (self.date_edit, self.kind_combo, self.trial_start)):
+                                         for w in (self.year_spin, self.date_edit, self.kind_combo, self.trial_start)):
                 self.focusNextChild()
                 return
         super().keyPressEvent(event)

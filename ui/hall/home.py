@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from models.accounts import User
@@ -13,7 +12,7 @@ from models.hall import cases
 from models.hall.calendar import work_calendar
 from models.hall.cases import CaseFilter
 from models.hall.tables import RATING_LEVELS
-from ui.common import Column, RecordTable, RecordTableModel, paint_hint
+from ui.common import shortcut, Column, RecordTable, RecordTableModel, paint_hint
 from ui.hall.case_list import left_text
 from ui.hall.case_view import StepDialog, _line
 
@@ -33,7 +32,7 @@ class HallHome(QWidget):
         self.summary.setProperty("role", "title")
         start = QPushButton(self.tr("开始受理（F2）"))
         start.clicked.connect(self.new_intake)
-        QShortcut(QKeySequence(Qt.Key_F2), self, self.new_intake.emit, context=Qt.WidgetWithChildrenShortcut)
+        shortcut(Qt.Key_F2, self, self.new_intake.emit, Qt.WidgetWithChildrenShortcut)
 
         calendar = work_calendar()
 
@@ -62,10 +61,10 @@ class HallHome(QWidget):
         for table in (self.due_table, self.overdue_table):
             table.doubleClicked.connect(lambda _i, t=table: self._open(t))
             for key in (Qt.Key_Return, Qt.Key_Enter):
-                QShortcut(QKeySequence(key), table, lambda t=table: self._open(t), context=Qt.WidgetShortcut)
+                shortcut(key, table, lambda t=table: self._open(t), Qt.WidgetShortcut)
         self.rectify_table.doubleClicked.connect(self.close_rectification)
         for key in (Qt.Key_Return, Qt.Key_Enter):
-            QShortcut(QKeySequence(key), self.rectify_table, self.close_rectification, context=Qt.WidgetShortcut)
+            shortcut(key, self.rectify_table, self.close_rectification, Qt.WidgetShortcut)
 
         self.due_box = QGroupBox()
         QVBoxLayout(self.due_box).addWidget(self.due_table)

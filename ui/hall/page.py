@@ -38,6 +38,8 @@ class HallPage(QWidget):
         self.home.new_intake.connect(self.show_counter)
         self.cases.open_case.connect(self.open_case)
         self.counter.case_created.connect(lambda _c: self.cases.refresh())
+        self.catalogue.changed.connect(lambda *_a: self.counter.matter.reload())
+        self.holidays.changed.connect(self.home.refresh)
         self.tabs.currentChanged.connect(self._tab_changed)
 
     def _tab_changed(self, _index: int) -> None:

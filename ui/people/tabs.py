@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from models import people
 from models.accounts import User
 from models.people import RESIDENT_ID, Organisation, Person
-from ui.common import Column, RecordTable, RecordTableModel, ask, paint_hint, show_problem
+from ui.common import shortcut, Column, RecordTable, RecordTableModel, ask, paint_hint, show_problem
 from ui.people.organisation_dialog import OrganisationDialog
 from ui.people.person_dialog import PersonDialog
 
@@ -91,8 +91,8 @@ class RecordTab(QWidget):
         self.delete_button.clicked.connect(self.delete)
         self.table.doubleClicked.connect(self.edit)
         for key in (Qt.Key_Return, Qt.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, self.edit, context=Qt.WidgetShortcut)
-        QShortcut(QKeySequence(Qt.Key_Delete), self.table, self.delete, context=Qt.WidgetShortcut)
+            shortcut(key, self.table, self.edit, Qt.WidgetShortcut)
+        shortcut(Qt.Key_Delete, self.table, self.delete, Qt.WidgetShortcut)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
