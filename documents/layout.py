@@ -992,6 +992,13 @@ class _FooterCanvas(Canvas):
         self.restoreState()
 
 
+class _ProbeCanvas(_FooterCanvas):
+    """Lays the roll out only to measure it: no PDF is written (saving costs as much as laying out)."""
+
+    def save(self):
+        pass
+
+
 class _Doc(BaseDocTemplate):
     """Remembers how far down the first page the content reached (to cut the roll)."""
 
@@ -1005,7 +1012,7 @@ class _Doc(BaseDocTemplate):
 
 
 def _build(paper: Paper, height: float, story: list[Flowable], *, footer: str, title: str,
-           subject: str, author: str) -> tuple[bytes, _Doc]:
+           subject: str, author: str, canvas_class: type[Canvas] = _FooterCanvas) -> tuple[bytes, _Doc]:
     buffer = io.BytesIO()
     frame = Frame(paper.margin_left, paper.margin_bottom, paper.content_width,
                   height - paper.margin_top - paper.margin_bottom,
@@ -1017,7 +1024,7 @@ def _build(paper: Paper, height: float, story: list[Flowable], *, footer: str, t
                # the canvas's default font would add an unembedded Helvetica to every file
                initialFontName=FONT_NAME, initialFontSize=paper.body_size)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(story, canvasmaker=partial(_FooterCanvas, paper=paper, footer=footer))
+    doc.build(story, canvasmaker=partial(canvas_class, paper=paper, footer=footer))
     return buffer.getvalue(), doc
 
 
@@ -1034,9 +1041,11 @@ def render(paper: Paper, story_factory: Callable[[], list[Flowable]], *, footer:
     if not paper.roll:
         data, _ = _build(paper, paper.height, story_factory(), **meta)
         return data
-    data, probe = _build(paper, _ROLL_PROBE_HEIGHT, story_factory(), **meta)
+    _, probe = _build(paper, _ROLL_PROBE_HEIGHT, story_factory(), canvas_class=_ProbeCanvas, **meta)
     if probe.page > 1 or probe.lowest_y is None:
-        return data     # longer than any roll slip should be: keep the probe's pages
+        # longer than any roll slip should be: print it on pages of the probe's length
+        data, _ = _build(paper, _ROLL_PROBE_HEIGHT, story_factory(), **meta)
+        return data
     used = (_ROLL_PROBE_HEIGHT - paper.margin_top) - probe.lowest_y
     height = paper.margin_top + used + paper.margin_bottom + _ROLL_SLACK
     data, _ = _build(paper, height, story_factory(), **meta)

@@ -1,0 +1,188 @@
+"""一窗受理 speed goals, measured (never asserted in tests). Results go to bench/README.md.
+
+    python bench/bench_hall.py intake                 # intake → receipt PDF, warm and first after start
+    python bench/bench_hall.py search --db BIG.db     # search p95 per query kind
+    python bench/bench_hall.py list --db BIG.db       # 全部办件: first rows painted
+
+BIG.db comes from  python main.py demo --db BIG.db --scale 1076  (≈1,000,000 cases).
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("TOWNDESK_DATA_DIR", tempfile.mkdtemp(prefix="towndesk-bench-"))
+
+
+def quantiles(samples_ms: list[float]) -> str:
+    ordered = sorted(samples_ms)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return f"median {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   max {ordered[-1]:7.1f} ms   (n={len(ordered)})"
+
+
+def _fresh_counter():
+    from models import accounts, people, setup
+    from models.hall import matters
+
+    path = Path(tempfile.mkdtemp()) / "bench.db"
+    setup.open_app_database(path, create=True)
+    admin = setup.initialise("打通镇", "打通镇便民服务中心", "DT00", "admin", "Admin2022x", district="綦江区",
+                             hall_phone="023-48612345")
+    clerk = accounts.create_user(admin, "chuangkou", "李秀英", ["window"], "Staff2022x")
+    person = people.save_person(clerk, {"name": "张三", "id_number": "500222199001011237", "phone": "13800000001",
+                                        "address": "重庆市綦江区打通镇石龙村3组"})
+    return clerk, person, matters.get_matter("XZFW-010")
+
+
+def one_receipt(clerk, person, matter, paper="a5"):
+    from models.hall import cases, printing
+
+    entry = cases.Intake(matter=matter, applicant=person, materials={m["name"]: "已收取" for m in matter.materials})
+    case = cases.intake(clerk, entry)
+    return printing.render(clerk, "receipt", case.number, paper).pdf
+
+
+COLD = """
+import os, sys, time, tempfile
+start = time.perf_counter()
+sys.path.insert(0, {root!r})
+os.environ["TOWNDESK_DATA_DIR"] = tempfile.mkdtemp()
+sys.path.insert(0, {bench!r})
+import bench_hall
+clerk, person, matter = bench_hall._fresh_counter()
+ready = time.perf_counter()
+bench_hall.one_receipt(clerk, person, matter)
+done = time.perf_counter()
+print(f"{{(done - ready) * 1000:.1f}} {{(done - start) * 1000:.1f}}")
+"""
+
+
+def bench_intake(rounds: int) -> None:
+    for paper in ("a5", "roll80"):
+        clerk, person, matter = _fresh_counter()
+        one_receipt(clerk, person, matter, paper)  # warm: fonts registered, modules imported
+        samples = []
+        for _ in range(rounds):
+            t = time.perf_counter()
+            one_receipt(clerk, person, matter, paper)
+            samples.append((time.perf_counter() - t) * 1000)
+        print(f"intake → receipt PDF, warm, {paper:6}: {quantiles(samples)}   goal < 150 ms")
+    firsts, totals = [], []
+    for _ in range(5):
+        out = subprocess.run([sys.executable, "-c", COLD.format(root=str(ROOT), bench=str(ROOT / "bench"))],
+                             capture_output=True, text=True, check=True).stdout.split()
+        firsts.append(float(out[0]))
+        totals.append(float(out[1]))
+    print(f"first receipt after start (intake + PDF): {quantiles(firsts)}   goal < 1 s")
+    print(f"  …including imports and opening the database: {quantiles(totals)}")
+
+
+def _open(db: str):
+    from models import accounts, setup
+
+    setup.open_app_database(db)
+    return accounts.get_user("chuangkou")
+
+
+def _samples(rng, clerk):
+    """Query texts of each kind, drawn from the database itself."""
+    from models.hall.tables import ServiceCase
+
+    top = ServiceCase.select(ServiceCase.id).order_by(ServiceCase.id.desc()).first().id
+    picks = []
+    while len(picks) < 40:
+        case = ServiceCase.get_or_none(ServiceCase.id == rng.randint(1, top))
+        if case is not None:
+            picks.append(case)
+    return {
+        "办件编号（完整）": [c.number for c in picks],
+        "办件编号（片段）": [c.number[8:17] for c in picks],
+        "姓名（1 个字）": [c.applicant_name[0] for c in picks],
+        "姓名（2 个字）": [c.applicant_name[:2] for c in picks],
+        "姓名（3 个字）": [c.applicant_name[:3] for c in picks if len(c.applicant_name) >= 3],
+        "证件号码（完整）": [c.applicant_id_number for c in picks if c.applicant_id_number],
+        "证件号码（片段）": [c.applicant_id_number[6:14] for c in picks if c.applicant_id_number],
+        "电话（后 4 位）": [c.applicant_phone[-4:] for c in picks if c.applicant_phone],
+        "事项（2 个字）": [c.matter_name[:2] for c in picks],
+    }
+
+
+def bench_search(db: str, seed: int) -> None:
+    from models.hall import cases
+    from models.hall.cases import CaseFilter
+    from models.hall.tables import ServiceCase
+
+    clerk = _open(db)
+    print(f"{ServiceCase.select().count():,} cases in {db}")
+    rng = random.Random(seed)
+    for kind, texts in _samples(rng, clerk).items():
+        first_page, counted = [], []
+        for text in texts:
+            flt = CaseFilter(text=text)
+            t = time.perf_counter()
+            cases.list_cases(clerk, flt, limit=200)
+            first_page.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            cases.count_cases(clerk, flt)
+            counted.append((time.perf_counter() - t) * 1000)
+        print(f"search {kind:14} first page: {quantiles(first_page)}   goal p95 < 50 ms")
+        print(f"       {'':14} count:      {quantiles(counted)}")
+
+
+def bench_list(db: str) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import create_application
+
+    create_application()
+    clerk = _open(db)
+    from ui.hall.case_list import CaseListPanel
+
+    samples = []
+    for _ in range(10):
+        panel = CaseListPanel(clerk)
+        panel.resize(1300, 700)
+        t = time.perf_counter()
+        panel.model.set_filter(panel.current_filter())
+        panel.show()
+        QApplication.processEvents()
+        panel.table.viewport().grab()
+        samples.append((time.perf_counter() - t) * 1000)
+        panel.close()
+        panel.deleteLater()
+    print(f"全部办件 first rows painted: {quantiles(samples)}   goal < 300 ms")
+    t = time.perf_counter()
+    panel = CaseListPanel(clerk)
+    panel.refresh()
+    print(f"  …with the total count (共 N 件): {(time.perf_counter() - t) * 1000:.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["intake", "search", "list"])
+    parser.add_argument("--db")
+    parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if args.what == "intake":
+        bench_intake(args.rounds)
+    elif not args.db:
+        parser.error("--db is needed for search and list")
+    elif args.what == "search":
+        bench_search(args.db, args.seed)
+    else:
+        bench_list(args.db)
+
+
+if __name__ == "__main__":
+    main()
