@@ -5,6 +5,7 @@
     python main.py check [--db D]                   integrity and schema version; exit 0 when sound
     python main.py backup [--db D] --out FILE       consistent copy of a live database
     python main.py restore [--db D] FILE            verify FILE, keep the replaced database, restore
+    python main.py demo --db D [--year 2022] [--scale K]   new database with a year of demo data
     python main.py --version
 
 Errors print one line and exit 1; usage errors exit 2.
@@ -47,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="从备份文件恢复数据库（先保留被替换的数据库）")
     restore.add_argument("--db", metavar="PATH|URL", dest="sub_db")
     restore.add_argument("file", metavar="FILE", help="备份文件")
+
+    demo = commands.add_parser("demo", help="新建演示数据库：打通镇一年的虚构办件、人员和单位（不会覆盖已有文件）")
+    demo.add_argument("--db", metavar="PATH", dest="sub_db", help="新数据库文件（不能是已有的非空文件）")
+    demo.add_argument("--year", type=int, default=2022, help="演示年份（默认 2022；当年只到今天）")
+    demo.add_argument("--scale", type=int, default=1, help="规模倍数（默认 1 = 2022 年实际办件量；用于性能测试）")
     return parser
 
 
@@ -143,7 +149,66 @@ def cmd_restore(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"init": cmd_init, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore}
+def cmd_demo(args) -> int:
+    import time
+
+    from models import demo, setup
+    from models.accounts import ROLES
+    from models.db import close_database, describe, sqlite_path
+    from models.errors import TownDeskError
+
+    target = getattr(args, "sub_db", None) or args.db
+    if not target:
+        raise ValueError("请用 --db 指定要新建的演示数据库文件。")
+    path = sqlite_path(target)
+    if path is None:
+        raise TownDeskError("演示数据只写入本机的新数据库文件，不能写入服务器数据库。")
+    if path.is_dir():
+        raise TownDeskError(f"{path} 是一个文件夹，请指定要新建的数据库文件。")
+    if path.exists() and path.stat().st_size > 0:
+        raise TownDeskError(f"{path} 已存在且不是空文件：演示数据只写入新的数据库文件，不会覆盖已有文件。")
+    if args.scale < 1:
+        raise ValueError("规模（--scale）应为不小于 1 的整数。")
+    demo.check_year(args.year)
+    existed = path.exists()
+    shown = sys.stderr.isatty()
+    began = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if shown and total:
+            print(f"\r正在写入演示数据：{done:,}/{total:,} 件办件（{time.perf_counter() - began:.0f} 秒）",
+                  end="", file=sys.stderr, flush=True)
+
+    setup.open_app_database(target, create=True)
+    try:
+        result = demo.create_demo(args.year, args.scale, progress=progress, throwaway=True)
+    except BaseException:
+        close_database()
+        for suffix in ("-wal", "-shm", "-journal"):  # nothing half-written stays behind
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        if existed:
+            path.write_bytes(b"")
+        else:
+            path.unlink(missing_ok=True)
+        raise
+    close_database()
+    if shown:
+        print(file=sys.stderr)
+    stats = result.stats
+    by_class = "、".join(f"{name} {stats.accepted[name]:,}" for name in ("行政审批", "行政服务", "其他"))
+    print(f"已创建演示数据库 {describe(target)}：{demo.TOWN['post_name']}（{demo.TOWN['post_code']}），"
+          f"{args.year} 年办件（{result.start:%m-%d} 至 {result.end:%m-%d} 的工作日）")
+    print(f"  人员 {result.people:,} 人，单位 {result.organisations:,} 家；办件 {stats.cases:,} 件：受理 "
+          f"{sum(stats.accepted.values()):,} 件（{by_class}），其中渝快办网办 {stats.online:,} 件；"
+          f"另不予受理 {stats.rejected:,} 件、补正后未受理 {stats.never_accepted:,} 件（不计入受理）")
+    print(f"  写入 {stats.rows:,} 行，用时 {result.seconds:.1f} 秒（{result.rows_per_second:,.0f} 行/秒）")
+    print(f"演示账户（密码均为 {demo.DEMO_PASSWORD}）：")
+    for username, name, roles in demo.DEMO_USERS:
+        print(f"  {username:<10} {name}（{'、'.join(ROLES[r] for r in roles)}）")
+    return EXIT_OK
+
+
+COMMANDS = {"init": cmd_init, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore, "demo": cmd_demo}
 
 
 def main(argv=None) -> int:

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import peewee as pw
@@ -86,6 +87,22 @@ class User(Record):
         if permission not in PERMISSIONS:
             raise KeyError(permission)
         return self.active and permission in self.permissions
+
+
+@dataclass(frozen=True)
+class CommandLineActor:
+    """Who acts when a technician runs a `main.py` task at the machine: not a signed-in user, so the
+    audit log says "命令行", and only the permissions that task needs."""
+
+    permissions: frozenset[str]
+    username: str = "命令行"
+    display_name: str = "命令行"
+    active: bool = True
+
+    def can(self, permission: str) -> bool:
+        if permission not in PERMISSIONS:
+            raise KeyError(permission)
+        return permission in self.permissions
 
 
 def require(actor: User | None, permission: str) -> None:

@@ -11,6 +11,7 @@ from models import audit, backup, people, settings, setup
 from models.db import close_database, db
 from models.errors import DatabaseMissing, DatabaseProblem, DatabaseTooNew, NotADatabase
 from models.paths import backups_dir
+from models.migrations import LATEST
 
 ID = "11010519491231002X"
 
@@ -137,7 +138,7 @@ def test_backup_refuses_missing_source(tmp_path):
 
 def test_schema_version_of_a_sound_backup(filled, db_path, tmp_path):
     out = backup.backup_database(db_path, tmp_path / "copy.db")
-    assert backup.schema_version_of(out) == 1
+    assert backup.schema_version_of(out) == LATEST
 
 
 def test_schema_version_of_refuses_text_file(tmp_path):
@@ -228,7 +229,7 @@ def _automatic(db_path):
 def test_automatic_backup_goes_to_backups_folder(filled, db_path):
     out = backup.automatic_backup(db_path)
     assert out.parent == backups_dir(db_path)
-    assert backup.schema_version_of(out) == 1
+    assert backup.schema_version_of(out) == LATEST
 
 
 def test_automatic_backup_rotation_keeps_newest_three(filled, db_path):

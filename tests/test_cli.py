@@ -224,3 +224,36 @@ def test_database_urls(tmp_path):
     failed_cleanly(cli("check", "--db", "mysql://host/db"), "不支持")
     failed_cleanly(cli("check", "--db", "postgresql://town@hall/towndesk"), "服务器数据库")
     failed_cleanly(cli("backup", "--db", "postgresql://town@hall/towndesk", "--out", tmp_path / "b.db"), "pg_dump")
+
+
+def test_demo_creates_a_year_prints_the_login_and_never_overwrites(tmp_path):
+    db = tmp_path / "demo" / "towndesk.db"
+    result = cli("demo", "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    out = result.stdout
+    assert "Demo2022" in out and "admin" in out and "chuangkou" in out
+    assert "行政审批 154、行政服务 356、其他 419" in out and "渝快办网办 287 件" in out
+    check = cli("check", "--db", db)
+    assert check.returncode == 0 and "已初始化" in check.stdout
+    conn = sqlite3.connect(db)
+    accepted = conn.execute("SELECT COUNT(*) FROM service_case WHERE accepted_on BETWEEN '2022-01-01' AND '2022-12-31'")
+    assert accepted.fetchone() == (929,)
+    conn.close()
+
+    before = digest(db)
+    failed_cleanly(cli("demo", "--db", db), "已存在")
+    assert digest(db) == before
+    other = tmp_path / "notes.txt"
+    other.write_text("重要文件", encoding="utf-8")
+    failed_cleanly(cli("demo", "--db", other), "已存在")
+    assert other.read_text(encoding="utf-8") == "重要文件"
+
+
+def test_demo_refuses_bad_arguments_and_leaves_nothing(tmp_path):
+    db = tmp_path / "towndesk.db"
+    failed_cleanly(cli("demo", "--db", db, "--year", "2003"), "2004")
+    failed_cleanly(cli("demo", "--db", db, "--scale", "0"), "scale")
+    failed_cleanly(cli("demo", "--db", "postgresql://town@hall/towndesk"), "服务器数据库")
+    assert not db.exists()
+    assert cli("demo", "--db", db, "--scale", "lots").returncode == 2
