@@ -6,6 +6,8 @@
     python main.py backup [--db D] --out FILE       consistent copy of a live database
     python main.py restore [--db D] FILE            verify FILE, keep the replaced database, restore
     python main.py demo --db D [--year 2022] [--scale K]   new database with a year of demo data
+    python main.py print receipt|correction|rejection|fee|completion NUMBER [--db D] --out FILE.pdf
+                         [--format a5|roll80|a4]              a hall document as PDF
     python main.py --version
 
 Errors print one line and exit 1; usage errors exit 2.
@@ -53,6 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", metavar="PATH", dest="sub_db", help="新数据库文件（不能是已有的非空文件）")
     demo.add_argument("--year", type=int, default=2022, help="演示年份（默认 2022；当年只到今天）")
     demo.add_argument("--scale", type=int, default=1, help="规模倍数（默认 1 = 2022 年实际办件量；用于性能测试）")
+
+    document = commands.add_parser("print", help="把一窗受理文书输出为 PDF 文件（受理通知书、补正、不予受理、收费收据、办结通知书）")
+    document.add_argument("document", choices=["receipt", "correction", "rejection", "fee", "completion"],
+                          help="receipt 受理通知书，correction 补正材料通知书，rejection 不予受理通知书，"
+                               "fee 收费收据，completion 办结通知书")
+    document.add_argument("number", metavar="NUMBER", help="受理编号 SL-…（收费收据也可用收据编号 SF-…）")
+    document.add_argument("--db", metavar="PATH|URL", dest="sub_db")
+    document.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件（不能是已有文件）")
+    document.add_argument("--format", choices=["a5", "roll80", "a4"], default=None,
+                          help="纸张：a5（A5 横向）、roll80（80 毫米热敏小票）、a4；默认用系统设置中的回执纸张")
     return parser
 
 
@@ -208,7 +220,34 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"init": cmd_init, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore, "demo": cmd_demo}
+def cmd_print(args) -> int:
+    from models import setup
+    from models.accounts import CommandLineActor
+    from models.db import close_database, describe
+    from models.errors import TownDeskError
+    from models.hall import printing
+
+    out = Path(args.out)
+    if out.exists():
+        raise TownDeskError(f"{out} 已存在，不会覆盖；请换一个文件名。")
+    if out.suffix.lower() != ".pdf":
+        raise ValueError("--out 应为 .pdf 文件。")
+    target = resolve_target(args)
+    setup.open_app_database(target)
+    try:
+        setup.require_initialised(describe(target))
+        actor = CommandLineActor(frozenset({"hall.use"}))
+        printable = printing.render(actor, args.document, args.number, args.format)
+        out.write_bytes(printable.pdf)
+        printing.log_print(actor, printable, f"导出PDF {out.name}：")
+    finally:
+        close_database()
+    print(f"已生成 {printable.title}：{out}（{len(printable.pdf) // 1024} KB）")
+    return EXIT_OK
+
+
+COMMANDS = {"init": cmd_init, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore, "demo": cmd_demo,
+            "print": cmd_print}
 
 
 def main(argv=None) -> int:

@@ -257,3 +257,63 @@ def test_demo_refuses_bad_arguments_and_leaves_nothing(tmp_path):
     failed_cleanly(cli("demo", "--db", "postgresql://town@hall/towndesk"), "服务器数据库")
     assert not db.exists()
     assert cli("demo", "--db", db, "--scale", "lots").returncode == 2
+
+
+# --------------------------------------------------------------------------- print
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("print") / "demo.db"
+    assert cli("demo", "--db", db).returncode == 0
+    return db
+
+
+def _first(db, where):
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(f"SELECT number, matter_name FROM service_case WHERE {where} ORDER BY id LIMIT 1").fetchone()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("document, where, title", [
+    ("receipt", "accepted_on IS NOT NULL", "受理通知书"),
+    ("correction", "id IN (SELECT case_id FROM case_event WHERE action = '补正')", "补正材料通知书"),
+    ("rejection", "status = '不予受理'", "不予受理通知书"),
+    ("completion", "status IN ('已办结', '已出件')", "办结通知书"),
+    ("fee", "id IN (SELECT case_id FROM fee_payment)", "收费收据"),
+])
+@pytest.mark.parametrize("paper", ["a5", "roll80"])
+def test_print_writes_each_hall_document_and_audits_it(demo_db, tmp_path, document, where, title, paper):
+    import io
+
+    import pypdf
+
+    number, matter = _first(demo_db, where)
+    out = tmp_path / f"{document}.pdf"
+    result = cli("print", document, number, "--db", demo_db, "--out", out, "--format", paper)
+    assert result.returncode == 0, result.stderr
+    assert title in result.stdout
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert number in text and matter[:6] in text.replace("\n", "")
+    conn = sqlite3.connect(demo_db)
+    try:
+        summaries = [s for (s,) in conn.execute("SELECT summary FROM audit_log WHERE action = 'print' AND created_by = '命令行'")]
+    finally:
+        conn.close()
+    assert any(title in s and out.name in s for s in summaries)
+
+
+def test_print_refuses_what_does_not_exist_or_does_not_fit(demo_db, tmp_path):
+    out = tmp_path / "x.pdf"
+    missing = cli("print", "receipt", "SL-DT00-20220101-9999", "--db", demo_db, "--out", out)
+    assert missing.returncode == 1 and missing.stderr.startswith("错误：") and "找不到" in missing.stderr
+    number, _ = _first(demo_db, "status = '不予受理'")
+    wrong = cli("print", "receipt", number, "--db", demo_db, "--out", out)
+    assert wrong.returncode == 1 and "尚未受理" in wrong.stderr
+    assert not out.exists()
+    out.write_bytes(b"keep")
+    number, _ = _first(demo_db, "accepted_on IS NOT NULL")
+    kept = cli("print", "receipt", number, "--db", demo_db, "--out", out)
+    assert kept.returncode == 1 and out.read_bytes() == b"keep"
+    assert cli("print", "receipt", number, "--db", demo_db, "--out", out, "--format", "a3").returncode == 2
