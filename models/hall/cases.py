@@ -491,17 +491,23 @@ def close_rectification(actor: User, rating: Rating, result: str, now: datetime 
 # Search and lists
 # --------------------------------------------------------------------------------------------
 
+def search_texts(case) -> tuple[tuple[str, str], tuple[str, str]]:
+    """What the two search indexes hold for a case (a model or a row dict): (text, ID numbers) for
+    case_search, and the same with every character a token for case_search_chars."""
+    get = case.get if isinstance(case, dict) else (lambda key: getattr(case, key))
+    text = " ".join(filter(None, (get("number"), get("applicant_name"), get("applicant_phone"), get("agent_name"),
+                                  get("agent_phone"), get("matter_name"))))
+    idno = " ".join(filter(None, (get("applicant_id_number"), get("agent_id_number"))))
+    return (text, idno), (_spaced(text), _spaced(idno))
+
+
 def _index(case: ServiceCase) -> None:
     """Keep both search indexes in step with the case (same transaction)."""
     if not isinstance(db.obj, pw.SqliteDatabase):
         return
-    text = " ".join(filter(None, (case.number, case.applicant_name, case.applicant_phone, case.agent_name,
-                                  case.agent_phone, case.matter_name)))
-    idno = " ".join(filter(None, (case.applicant_id_number, case.agent_id_number)))
-    for table, prepare in (("case_search", str), ("case_search_chars", _spaced)):
+    for table, (text, idno) in zip(("case_search", "case_search_chars"), search_texts(case)):
         db.execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (case.id,))
-        db.execute_sql(f"INSERT INTO {table} (rowid, text, idno) VALUES (?, ?, ?)",
-                       (case.id, prepare(text), prepare(idno)))
+        db.execute_sql(f"INSERT INTO {table} (rowid, text, idno) VALUES (?, ?, ?)", (case.id, text, idno))
 
 
 def _spaced(text: str) -> str:

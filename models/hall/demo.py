@@ -287,22 +287,6 @@ class Step:
     args: dict = field(compare=False, default_factory=dict)
 
 
-class CachedCalendar(WorkCalendar):
-    """The office's calendar with each day's answer remembered: the same days, the same ``add_workdays``
-    (inherited), but chinese-calendar's ``is_workday`` (which scans its whole table on every call) runs
-    once per day instead of once per case and step."""
-
-    def __init__(self, calendar: WorkCalendar):
-        super().__init__(calendar.holidays, calendar.workdays)
-        self._known: dict[date, bool] = {}
-
-    def is_workday(self, day: date) -> bool:
-        known = self._known.get(day)
-        if known is None:
-            known = self._known[day] = super().is_workday(day)
-        return known
-
-
 STEP_ORDER = operator.attrgetter("moment", "seq")
 
 
@@ -345,7 +329,7 @@ class HallYear:
             raise ValueError("the demo needs people in the registry")
         self.rng = random.Random(seed)
         calendar = calendar or work_calendar()
-        self.calendar = calendar if isinstance(calendar, CachedCalendar) else CachedCalendar(calendar)
+        self.calendar = calendar
         self.matters = [m for m in matters if m.active and m.deleted_at is None]
         self.population, self.clerks, self.admin = population, clerks, admin
         self.mix = mix or Mix()
@@ -758,15 +742,6 @@ class Table:
         return count
 
 
-def search_texts(case) -> tuple[tuple[str, str], tuple[str, str]]:
-    """What ``cases._index`` puts in case_search and case_search_chars for a case (row dict or model)."""
-    get = case.get if isinstance(case, dict) else (lambda key: getattr(case, key))
-    text = " ".join(filter(None, (get("number"), get("applicant_name"), get("applicant_phone"), get("agent_name"),
-                                  get("agent_phone"), get("matter_name"))))
-    idno = " ".join(filter(None, (get("applicant_id_number"), get("agent_id_number"))))
-    return (text, idno), (cases._spaced(text), cases._spaced(idno))
-
-
 @dataclass
 class Stats:
     accepted: Counter = field(default_factory=Counter)     # class → cases accepted within the window
@@ -810,7 +785,7 @@ class BulkWriter:
                          for model in (ServiceCase, Person, Organisation)}
         self.stats = Stats()
         self.pending_cases = 0
-        self.calendar = CachedCalendar(work_calendar())
+        self.calendar = work_calendar()
         self._promise_cache: dict = {}
         self.window: tuple[date, date] | None = None
         self.total_cases = 0
@@ -918,7 +893,7 @@ class BulkWriter:
             self._event(ref, who, at, action, before, after, note)
         for at, who, action, summary in audits:
             self.log(who.username, action, summary, "ServiceCase", ref["uid"], at)
-        for table, (text, idno) in zip((self.search, self.search_chars), search_texts(row)):
+        for table, (text, idno) in zip((self.search, self.search_chars), cases.search_texts(row)):
             table.add_raw((case_id, text, idno))
         self.stats.cases += 1
         self.pending_cases += 1

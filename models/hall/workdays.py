@@ -21,6 +21,7 @@ class WorkCalendar:
     def __init__(self, holidays: Iterable[date] = (), workdays: Iterable[date] = ()):
         self.holidays = frozenset(holidays)
         self.workdays = frozenset(workdays)
+        self._known: dict[date, bool] = {}  # chinese-calendar searches its tables on every call
 
     @staticmethod
     def official_covers(year: int) -> bool:
@@ -37,6 +38,12 @@ class WorkCalendar:
         return entered or self.official_covers(year)
 
     def is_workday(self, day: date) -> bool:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: date) -> bool:
         if day in self.holidays:
             return False
         if day in self.workdays:
