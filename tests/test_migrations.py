@@ -263,3 +263,54 @@ def test_migrate_refuses_newer_database(opened_fixture):
         migrations.migrate()
     assert migrations.current_version() == 99
     assert sorted(backups_dir(opened_fixture).glob("*.db")) == backups_before
+
+
+# --------------------------------------------------------------------------- the schema-2 fixture (一窗受理)
+
+FIXTURE_V2 = Path(__file__).resolve().parent / "fixtures" / "schema_v2.db"
+
+
+@pytest.fixture
+def opened_v2(tmp_path):
+    """A copy of tests/fixtures/schema_v2.db (built once by make_schema_v2.py), opened as the app opens it."""
+    path = tmp_path / "v2" / "towndesk.db"
+    path.parent.mkdir()
+    shutil.copyfile(FIXTURE_V2, path)
+    assert backup.schema_version_of(path) == 2
+    setup.open_app_database(path)
+    yield path
+    close_database()
+
+
+def test_schema_2_fixture_has_rows_in_every_table():
+    for table in _schema(FIXTURE_V2)["tables"]:
+        assert _count(FIXTURE_V2, table) > 0, table
+
+
+def test_schema_2_fixture_opens_at_latest_with_the_same_schema_as_a_fresh_database(opened_v2, tmp_path):
+    assert migrations.current_version() == LATEST
+    close_database()
+    fresh = tmp_path / "fresh.db"
+    setup.open_app_database(fresh, create=True)
+    close_database()
+    assert _schema(opened_v2) == _schema(fresh)
+
+
+def test_schema_2_fixture_cases_continue(opened_v2):
+    from models.hall import cases, matters
+    from models.hall.tables import ServiceCase
+
+    window = accounts.authenticate("chuangkou", FIXTURE_WINDOW_PASSWORD)
+    assert [c.status for c in ServiceCase.select().order_by(ServiceCase.id)] == ["已出件", "待补正", "不予受理", "办理中"]
+    assert len(cases.list_cases(window, cases.CaseFilter(text="张三"))) == 3
+    assert len(cases.list_cases(window, cases.CaseFilter(text="合作社"))) == 1
+    waiting = cases.get_case(window, "SL-DT00-20240520-0002")
+    matter = matters.get_matter("XZFW-002")
+    resumed = cases.resume(window, waiting, {m["name"]: "已收取" for m in matter.materials})
+    assert resumed.status == "已受理"
+    with db.atomic():
+        assert numbering.next_number("SL", day=FIXTURE_DAY) == "SL-DT00-20240520-0005"
+        assert numbering.next_number("SF", day=FIXTURE_DAY) == "SF-DT00-20240520-0002"
+    assert cases.open_rectifications(window) == []
+    from models.hall.calendar import work_calendar
+    assert not work_calendar().is_workday(date(2027, 5, 4))
