@@ -58,13 +58,44 @@ def main():
     window.show()
     window.show_area("people")
     save(window, "main-people.png")
-    window.show_area("hall")
+    hall = window.show_area("hall")
     save(window, "main-hall.png")
+    hall_screens(window, hall)
     window.show_area("settings")
     save(window, "main-settings.png")
     window.lock()
     save(window, "main-locked.png")
     window.idle.stop()
+
+
+def hall_screens(window, hall):
+    """一窗受理: the counter half filled in, the case list, one case, its receipt in the preview."""
+    from PySide6.QtCore import Qt
+
+    from models import people
+    from models.hall import matters
+
+    clerk = hall.user
+    hall.show_counter()
+    counter = hall.counter
+    counter.applicant.set_record(people.search_people(clerk, "")[0])
+    counter.matter.set_matter(matters.get_matter("XZFW-010"))
+    for row in range(3):
+        counter.materials.item(row).setCheckState(Qt.Checked)
+    save(window, "hall-counter.png")
+    counter.check_all()
+    counter.submit("受理")
+    counter.preview.resize(900, 720)
+    save(counter.preview, "hall-receipt-preview.png")
+    counter.preview.close()
+    hall.tabs.setCurrentWidget(hall.cases)
+    save(window, "hall-cases.png")
+    hall.cases.table.select_row(3)
+    dialog = hall.open_case(hall.cases.table.selected())
+    save(dialog, "hall-case.png")
+    dialog.close()
+    hall.tabs.setCurrentWidget(hall.home)
+    save(window, "hall-home.png")
 
 
 if __name__ == "__main__":

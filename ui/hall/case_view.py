@@ -106,8 +106,10 @@ class CaseDialog(QDialog):
         self.heading.setProperty("role", "title")
         self.deadline_label = QLabel()
         self.details = QGridLayout()
+        self.details.setColumnStretch(1, 1)
+        self.details.setColumnStretch(3, 1)
         self.materials = QListWidget()
-        self.materials.setMaximumHeight(130)
+        self.materials.setMaximumHeight(110)
         self.events_model = RecordTableModel([
             Column(self.tr("时间"), lambda e: local_time(e.created_at)),
             Column(self.tr("操作"), lambda e: e.action),
@@ -116,6 +118,7 @@ class CaseDialog(QDialog):
             Column(self.tr("说明"), lambda e: e.note),
         ], self)
         self.events = RecordTable(self.events_model)
+        self.events.setMinimumHeight(150)
         self.events.verticalHeader().setVisible(False)
         self.events.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.events.horizontalHeader().setStretchLastSection(True)
@@ -153,7 +156,7 @@ class CaseDialog(QDialog):
         layout.addWidget(material_box)
         layout.addWidget(history_box, 1)
         layout.addLayout(bottom)
-        self.resize(900, 720)
+        self.resize(1000, 820)
         self.show_case(case)
 
     # --- showing ----------------------------------------------------------------------------------

@@ -66,14 +66,11 @@ class HallHome(QWidget):
         for key in (Qt.Key_Return, Qt.Key_Enter):
             shortcut(key, self.rectify_table, self.close_rectification, Qt.WidgetShortcut)
 
-        self.due_box = QGroupBox()
-        QVBoxLayout(self.due_box).addWidget(self.due_table)
-        self.overdue_box = QGroupBox()
-        QVBoxLayout(self.overdue_box).addWidget(self.overdue_table)
-        self.rectify_box = QGroupBox()
-        rectify_layout = QVBoxLayout(self.rectify_box)
-        rectify_layout.addWidget(self.rectify_table)
-        rectify_layout.addWidget(paint_hint(QLabel(self.tr("选中后按 Enter 填写整改结果。"))))
+        self.empty = {}
+        self.due_box = self._box(self.due_table, self.tr("今天没有到期的办件。"))
+        self.overdue_box = self._box(self.overdue_table, self.tr("没有超期的办件。"))
+        self.rectify_box = self._box(self.rectify_table, self.tr("没有待整改的差评。"))
+        self.rectify_box.layout().addWidget(paint_hint(QLabel(self.tr("选中后按 Enter 填写整改结果。"))))
 
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -83,7 +80,17 @@ class HallHome(QWidget):
         layout.addWidget(self.overdue_box, 1)
         layout.addWidget(self.due_box, 1)
         layout.addWidget(self.rectify_box, 1)
+        layout.addStretch(0)
         self.setFocusProxy(self.overdue_table)
+
+    def _box(self, table: RecordTable, empty_text: str) -> QGroupBox:
+        box = QGroupBox()
+        layout = QVBoxLayout(box)
+        layout.addWidget(table)
+        label = paint_hint(QLabel(empty_text), "ok")
+        layout.addWidget(label)
+        self.empty[table] = label
+        return box
 
     def refresh(self, today: date | None = None) -> None:
         self.today = today or date.today()
@@ -97,6 +104,14 @@ class HallHome(QWidget):
         self.due_box.setTitle(self.tr("今日到期（{0} 件）").format(len(due)))
         self.overdue_box.setTitle(self.tr("已超期（{0} 件）").format(len(late)))
         self.rectify_box.setTitle(self.tr("差评整改待办（{0} 件）").format(len(rectify)))
+        for table, box in ((self.due_table, self.due_box), (self.overdue_table, self.overdue_box),
+                           (self.rectify_table, self.rectify_box)):
+            rows = table.model().rowCount()
+            table.setVisible(rows > 0)
+            self.empty[table].setVisible(rows == 0)
+            self.layout().setStretchFactor(box, 1 if rows else 0)
+        anything = any(t.model().rowCount() for t in (self.due_table, self.overdue_table, self.rectify_table))
+        self.layout().setStretch(self.layout().count() - 1, 0 if anything else 1)
         self.summary.setText(self.tr("{0:%Y年%m月%d日}　今日收件 {1} 件").format(self.today, received))
         if late:
             self.overdue_box.setStyleSheet("QGroupBox { color: #b71c1c; font-weight: bold; }")
