@@ -5,6 +5,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from models import audit, people
 from models.errors import PermissionDenied, ValidationError
@@ -458,3 +461,27 @@ def test_search_follows_a_changed_case(clerk, applicant):
     matter = matters.get_matter(PENSION)
     cases.resume(clerk, case, {m["name"]: CHECKED for m in matter.materials})
     assert [c.status for c in cases.list_cases(clerk, CaseFilter(text="张三"))] == [ACCEPTED]
+
+
+
+@hypothesis_settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(notes=st.text(max_size=600), address=st.text(max_size=220), amount=st.text(max_size=20))
+def test_any_typed_text_is_stored_exactly_or_refused_by_field(clerk, applicant, notes, address, amount):
+    matter = matters.get_matter("QT-007")
+    before = ServiceCase.select().count()
+    entry = Intake(matter=matter, applicant=applicant, materials=all_received(matter), notes=notes,
+                   delivery="邮寄", delivery_address=address)
+    try:
+        case = cases.intake(clerk, entry, now=AT)
+    except ValidationError as exc:
+        assert exc.field in ("备注", "邮寄地址")
+        assert ServiceCase.select().count() == before
+        return
+    stored = ServiceCase.get_by_id(case.id)
+    assert stored.notes == notes.strip() and stored.delivery_address == address.strip()
+    try:
+        payment = cases.record_fee(clerk, stored, amount, "现金")
+    except ValidationError as exc:
+        assert exc.field == "收费金额"
+    else:
+        assert 0 < payment.amount_cents <= cases.MAX_FEE_CENTS
