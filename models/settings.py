@@ -49,8 +49,9 @@ def get(key: str) -> str:
 
 
 def get_all() -> dict[str, str]:
+    """The installation's settings (not the clerks' own, such as their window)."""
     values = dict(DEFAULTS)
-    values.update({row.key: row.value for row in Setting.select()})
+    values.update({row.key: row.value for row in Setting.select().where(Setting.key.in_(list(DEFAULTS)))})
     return values
 
 
@@ -120,3 +121,28 @@ def update(actor, values: dict[str, str]) -> dict[str, str]:
             audit.log(actor.username, "settings",
                       "；".join(f"{LABELS[k]}：{current.get(k) or '（空）'} → {v or '（空）'}" for k, v in changed.items()))
     return changed
+
+
+# --- the counter window each clerk sits at (受理窗口, printed on the receipt) --------------------
+
+WINDOW_KEY = "window:{}"
+WINDOW_LABEL = "受理窗口"
+
+
+def window_of(username: str) -> str:
+    """The clerk's counter window, e.g. "3号窗口"; blank when not set."""
+    row = Setting.get_or_none(Setting.key == WINDOW_KEY.format(username))
+    return row.value if row is not None else ""
+
+
+def set_window(actor, name: str) -> str:
+    """The actor says which window they sit at (their own setting: no administrator needed)."""
+    name = (name or "").strip()
+    if len(name) > 20:
+        raise ValidationError(WINDOW_LABEL, "窗口名称不能超过20个字，如“3号窗口”。")
+    before = window_of(actor.username)
+    if name != before:
+        with db.atomic():
+            write({WINDOW_KEY.format(actor.username): name})
+            audit.log(actor.username, "settings", f"{WINDOW_LABEL}：{before or '（空）'} → {name or '（空）'}")
+    return name

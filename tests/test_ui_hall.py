@@ -232,6 +232,13 @@ def test_case_list_searches_filters_and_colours_overdue(qtbot, clerk, resident):
     panel.refresh()
     assert [r.id for r in panel.model.rows] == [old.id]
     panel.only_overdue.setChecked(False)
+    panel.matter.setCurrentIndex(panel.matter.findData("XZFW-002"))
+    panel.refresh()
+    assert panel.model.rowCount() == 2
+    panel.matter.setCurrentIndex(panel.matter.findData("QT-007"))
+    panel.refresh()
+    assert panel.model.rowCount() == 0
+    panel.matter.setCurrentIndex(0)
     type_text(qtbot, panel.search_edit, "张")
     panel.refresh()
     assert panel.model.rowCount() == 2
@@ -290,3 +297,17 @@ def test_a_matter_added_in_the_catalogue_is_offered_at_the_counter(qtbot, admin)
     matters.save_matter(admin, data)
     page.catalogue.changed.emit(None)
     assert "XZFW-099　测试新增事项" in page.counter.matter.model.stringList()
+
+
+def test_the_clerks_window_is_remembered_and_printed_on_the_receipt(qtbot, counter, clerk, resident):
+    counter.window_edit.setText("3号窗口")
+    counter.window_edit.editingFinished.emit()
+    assert CounterForm(clerk).window_edit.text() == "3号窗口"
+    counter.applicant.set_record(resident)
+    pick_matter(qtbot, counter, "XZFW-002")
+    counter.check_all()
+    case = counter.submit("受理")
+    assert "3号窗口" in pdf_text(counter.preview.pdf_bytes)
+    counter.window_edit.setText("窗" * 21)
+    counter.window_edit.editingFinished.emit()
+    assert "受理窗口" in counter.error_label.text() or "窗口名称" in counter.error_label.text()

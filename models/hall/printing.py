@@ -61,6 +61,12 @@ def _clerk_phone(username: str) -> str:
     return (user.phone or "") if user is not None else ""
 
 
+def _clerk(case: ServiceCase) -> str:
+    """李秀英, or 李秀英（3号窗口） when the clerk has said which window they sit at."""
+    window = settings.window_of(case.clerk)
+    return f"{case.clerk_name}（{window}）" if window else case.clerk_name
+
+
 def _applicant(case: ServiceCase) -> docs.Party:
     return docs.Party(name=case.applicant_name, id_label=case.applicant_id_type, id_number=case.applicant_id_number,
                       phone=case.applicant_phone, address=case.applicant_address)
@@ -85,7 +91,7 @@ def intake_document(case: ServiceCase) -> docs.IntakeDocument:
         number=case.number, office=office(), matter_name=case.matter_name, matter_code=case.matter_code,
         applicant=_applicant(case), agent=_agent(case), channel=case.channel, delivery=case.delivery,
         delivery_address=case.delivery_address, accepted_at=to_local(case.received_at),
-        clerk_name=case.clerk_name, clerk_phone=_clerk_phone(case.clerk), legal_days=case.legal_days,
+        clerk_name=_clerk(case), clerk_phone=_clerk_phone(case.clerk), legal_days=case.legal_days,
         legal_days_unit=case.legal_days_unit, promised_days=case.promised_days, promised_date=case.promised_date,
         fee=Decimal(case.fee_cents) / 100, materials=given, missing=missing, reason=case.reason,
         remedies=case.remedies)
@@ -96,7 +102,7 @@ def completion_document(case: ServiceCase) -> docs.CompletionDocument:
         number=case.number, office=office(), matter_name=case.matter_name, matter_code=case.matter_code,
         applicant=_applicant(case), accepted_at=to_local(case.received_at), completed_at=to_local(case.completed_at),
         decision=case.decision, result_ref=case.result_ref, result_note=case.result_note, remedies="",
-        delivery=case.delivery, delivery_address=case.delivery_address, clerk_name=case.clerk_name,
+        delivery=case.delivery, delivery_address=case.delivery_address, clerk_name=_clerk(case),
         clerk_phone=_clerk_phone(case.clerk), promised_date=case.promised_date)
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from models.accounts import User
 from models.errors import TownDeskError
-from models.hall import cases
+from models.hall import cases, matters
 from models.hall.calendar import work_calendar
 from models.hall.cases import CaseFilter
 from models.hall.catalogue import MATTER_CLASSES
@@ -146,6 +146,11 @@ class CaseListPanel(QWidget):
         self.matter_class.addItem(self.tr("全部类别"), "")
         for name in MATTER_CLASSES:
             self.matter_class.addItem(name, name)
+        self.matter = QComboBox()
+        self.matter.addItem(self.tr("全部事项"), "")
+        for row in matters.list_matters(include_inactive=True):
+            self.matter.addItem(f"{row.code} {row.name}", row.code)
+        self.matter.setMaximumWidth(260)
         self.channel = QComboBox()
         self.channel.addItem(self.tr("全部渠道"), "")
         for name in CHANNELS:
@@ -175,7 +180,7 @@ class CaseListPanel(QWidget):
             filters.addWidget(widget)
         filters.setStretch(1, 1)
         second = QHBoxLayout()
-        for widget in (self.status, self.matter_class, self.channel, self.use_dates, self.date_from, QLabel("—"),
+        for widget in (self.status, self.matter_class, self.matter, self.channel, self.use_dates, self.date_from, QLabel("—"),
                        self.date_to, self.only_overdue):
             second.addWidget(widget)
         second.addStretch(1)
@@ -199,7 +204,7 @@ class CaseListPanel(QWidget):
         self.timer.timeout.connect(self.refresh)
         self.search_edit.textChanged.connect(self.timer.start)
         self.search_edit.returnPressed.connect(self._enter_table)
-        for combo in (self.scope, self.status, self.matter_class, self.channel):
+        for combo in (self.scope, self.status, self.matter_class, self.matter, self.channel):
             combo.currentIndexChanged.connect(self.timer.start)
         for box in (self.use_dates, self.only_overdue):
             box.toggled.connect(self.timer.start)
@@ -216,6 +221,7 @@ class CaseListPanel(QWidget):
         scope = self.scope.currentText()
         flt = CaseFilter(text=self.search_edit.text(), statuses=tuple(self.status.currentData() or ()),
                          matter_class=self.matter_class.currentData() or "", channel=self.channel.currentData() or "",
+                         matter_code=self.matter.currentData() or "",
                          mine=scope == "我的办件", overdue_on=today if self.only_overdue.isChecked() else None)
         if scope == "今日受理":
             flt.date_from = flt.date_to = today

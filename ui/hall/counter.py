@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from models import settings
 from models.accounts import User
 from models.errors import TownDeskError
 from models.hall import cases
@@ -51,6 +52,11 @@ class CounterForm(QWidget):
 
         title = QLabel(self.tr("受理登记"))
         title.setProperty("role", "title")
+        self.window_edit = QLineEdit(settings.window_of(user.username))
+        self.window_edit.setPlaceholderText(self.tr("如 3号窗口"))
+        self.window_edit.setMaximumWidth(160)
+        self.window_edit.setToolTip(self.tr("您所在的受理窗口，打印在回执的受理人旁"))
+        self.window_edit.editingFinished.connect(self.save_window)
         self.applicant = PartyPicker(user)
         self.agent = PartyPicker(user, organisations=False)
         self.matter = MatterPicker()
@@ -94,6 +100,7 @@ class CounterForm(QWidget):
             "办理事项": self.matter, "申请人": self.applicant, "代办人": self.agent, "受理渠道": self.channel,
             "结果送达": self.delivery, "邮寄地址": self.address, "备注": self.notes, "申请材料": self.materials,
             "不予受理理由": self.reason, "补正说明": self.reason, "当场办结": self.complete_now,
+            settings.WINDOW_LABEL: self.window_edit,
         })
         self.result = notice("", "info")
         self.result.hide()
@@ -132,8 +139,13 @@ class CounterForm(QWidget):
             "Ctrl+Enter 受理　Ctrl+B 补正　Ctrl+R 不予受理　Ctrl+Shift+N 清空")))
         keys.setWordWrap(True)
 
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addStretch(1)
+        heading.addWidget(QLabel(self.tr("本人窗口")))
+        heading.addWidget(self.window_edit)
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.addLayout(heading)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
@@ -152,6 +164,12 @@ class CounterForm(QWidget):
             shortcut(keys_text, self, slot, Qt.WidgetWithChildrenShortcut)
         for edit in (self.address, self.notes, self.reason):
             edit.returnPressed.connect(self.focusNextChild)
+
+    def save_window(self) -> None:
+        try:
+            self.window_edit.setText(settings.set_window(self.user, self.window_edit.text()))
+        except TownDeskError as exc:
+            self.errors.show(exc)
 
     # --- reacting to choices ------------------------------------------------------------------------
 
