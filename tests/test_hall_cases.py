@@ -485,3 +485,12 @@ def test_any_typed_text_is_stored_exactly_or_refused_by_field(clerk, applicant, 
         assert exc.field == "收费金额"
     else:
         assert 0 < payment.amount_cents <= cases.MAX_FEE_CENTS
+
+
+def test_search_pages_follow_each_other_newest_first(clerk, applicant):
+    made = [accept(clerk, applicant) for _ in range(5)]
+    first = cases.list_cases(clerk, CaseFilter(text="张"), limit=2)
+    second = cases.list_cases(clerk, CaseFilter(text="张"), before_id=first[-1].id, limit=2)
+    third = cases.list_cases(clerk, CaseFilter(text="张三"), before_id=second[-1].id, limit=2)
+    assert [c.id for c in first + second + third] == [c.id for c in reversed(made)]
+    assert cases.count_cases(clerk, CaseFilter(text="张")) == 5
