@@ -60,9 +60,16 @@ def step_2_hall() -> None:
         matters.seed_catalogue()
 
 
+def step_3_agent_id_index() -> None:
+    from models.hall import tables
+
+    db.execute_sql(tables.AGENT_ID_INDEX)
+
+
 STEPS = {
     1: ("建立初始数据表：设置、编号、用户、操作日志、人员库", step_1_initial),
     2: ("一窗受理：事项目录、节假日、办件、收费、评价", step_2_hall),
+    3: ("一窗受理：按代办人证件号码查找的索引", step_3_agent_id_index),
 }
 LATEST = max(STEPS)
 

@@ -494,3 +494,18 @@ def test_search_pages_follow_each_other_newest_first(clerk, applicant):
     third = cases.list_cases(clerk, CaseFilter(text="张三"), before_id=second[-1].id, limit=2)
     assert [c.id for c in first + second + third] == [c.id for c in reversed(made)]
     assert cases.count_cases(clerk, CaseFilter(text="张")) == 5
+
+
+def test_a_whole_id_number_finds_the_applicants_and_the_agents_cases(clerk, applicant, agent):
+    as_applicant = accept(clerk, agent)
+    as_agent = accept(clerk, applicant, agent=agent, channel="代办")
+    found = cases.list_cases(clerk, CaseFilter(text="500222198503151235"))
+    assert [c.id for c in found] == [as_agent.id, as_applicant.id]
+
+
+def test_counting_can_stop_at_a_cap(clerk, applicant):
+    for _ in range(4):
+        accept(clerk, applicant)
+    assert cases.count_cases(clerk, CaseFilter(text="张"), cap=2) == 3
+    assert cases.count_cases(clerk, CaseFilter(text="张"), cap=10) == 4
+    assert cases.count_cases(clerk, CaseFilter(), cap=10) == 4

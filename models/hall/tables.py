@@ -228,5 +228,8 @@ LIST_INDEXES = (
     "CREATE INDEX IF NOT EXISTS service_case_clerk_id ON service_case (clerk, id)",
 )
 
+# Schema 3: a whole ID number typed in the search box finds an agent's cases through an index too.
+AGENT_ID_INDEX = "CREATE INDEX IF NOT EXISTS service_case_agent_id ON service_case (agent_id_number)"
+
 TABLES = [CatalogueMatter, CalendarDay, ServiceCase, CaseEvent, FeePaymentRecord, Rating]
 INDEXES = (MATTER_CODE_INDEX, CALENDAR_DAY_INDEX, RATING_CASE_INDEX, *LIST_INDEXES)

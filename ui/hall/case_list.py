@@ -25,6 +25,7 @@ from models.people import shown_id
 from ui.common import shortcut, RecordTable, paint_hint, show_problem
 
 PAGE = 200
+COUNT_CAP = 10_000   # counting stops here: a one-character search over a million cases answers at once
 DEADLINE_COLOURS = {cases.OVERDUE: "#fde0dc", cases.DUE_TODAY: "#ffe0b2", cases.DUE_SOON: "#fff9c4"}
 DEADLINE_TEXT = {cases.OVERDUE: "#b71c1c", cases.DUE_TODAY: "#e65100", cases.DUE_SOON: "#8d6e00"}
 
@@ -239,7 +240,7 @@ class CaseListPanel(QWidget):
         flt = self.current_filter()
         try:
             self.model.set_filter(flt)
-            total = cases.count_cases(self.user, flt)
+            total = cases.count_cases(self.user, flt, cap=COUNT_CAP)
         except TownDeskError as exc:
             self.error_label.setText(exc.message)
             self.error_label.show()
@@ -248,7 +249,8 @@ class CaseListPanel(QWidget):
             show_problem(self, exc)
             return
         self.error_label.hide()
-        self.count_label.setText(self.tr("共 {0} 件").format(total))
+        self.count_label.setText(self.tr("共 {0:,} 件").format(total) if total <= COUNT_CAP
+                                 else self.tr("超过 {0:,} 件，请用筛选条件缩小范围").format(COUNT_CAP))
 
     def _enter_table(self) -> None:
         self.refresh()
