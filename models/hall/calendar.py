@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import peewee as pw
+
 from models import records
 from models.accounts import User, require
 from models.db import db
@@ -10,12 +12,25 @@ from models.hall.tables import CalendarDay
 from models.hall.workdays import WorkCalendar
 
 
+_cache: tuple[tuple, WorkCalendar] | None = None
+
+
 def work_calendar() -> WorkCalendar:
-    """The built-in State Council calendar with this office's entries on top."""
+    """The built-in State Council calendar with this office's entries on top.
+
+    The same calendar is handed out until the entries change (it remembers every day it has been
+    asked about, which makes a long list's deadlines cheap)."""
+    global _cache
+    stamp = (id(db.obj), *CalendarDay.select(pw.fn.COUNT(CalendarDay.id), pw.fn.MAX(CalendarDay.updated_at),
+                                             pw.fn.COUNT(CalendarDay.deleted_at)).tuples().get())
+    if _cache is not None and _cache[0] == stamp:
+        return _cache[1]
     holidays, workdays = [], []
     for row in CalendarDay.live(CalendarDay.day, CalendarDay.workday):
         (workdays if row.workday else holidays).append(row.day)
-    return WorkCalendar(holidays, workdays)
+    calendar = WorkCalendar(holidays, workdays)
+    _cache = (stamp, calendar)
+    return calendar
 
 
 def list_days(year: int | None = None) -> list[CalendarDay]:

@@ -22,6 +22,7 @@ class WorkCalendar:
         self.holidays = frozenset(holidays)
         self.workdays = frozenset(workdays)
         self._known: dict[date, bool] = {}  # chinese-calendar searches its tables on every call
+        self._left: dict[tuple[date, date], int] = {}  # a list's rows share a few promised dates
 
     @staticmethod
     def official_covers(year: int) -> bool:
@@ -71,6 +72,12 @@ class WorkCalendar:
         """Working days from `today` to `due`: 0 on the due day, negative once overdue (by working days)."""
         if due == today:
             return 0
+        key = (today, due)
+        if key not in self._left:
+            self._left[key] = self._count_between(today, due)
+        return self._left[key]
+
+    def _count_between(self, today: date, due: date) -> int:
         step = 1 if due > today else -1
         first, last = (today, due) if step == 1 else (due, today)
         if (last - first).days > MAX_SPAN_DAYS:
