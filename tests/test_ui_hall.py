@@ -307,7 +307,7 @@ def test_the_clerks_window_is_remembered_and_printed_on_the_receipt(qtbot, count
     pick_matter(qtbot, counter, "XZFW-002")
     counter.check_all()
     case = counter.submit("受理")
-    assert "3号窗口" in pdf_text(counter.preview.pdf_bytes)
+    assert case is not None and "3号窗口" in pdf_text(counter.preview.pdf_bytes)
     counter.window_edit.setText("窗" * 21)
     counter.window_edit.editingFinished.emit()
     assert "受理窗口" in counter.error_label.text() or "窗口名称" in counter.error_label.text()
