@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QCoreApplication, QItemSelectionModel, QModelIndex, QObject, Qt, QThread, Signal,
+    QAbstractTableModel, QCoreApplication, QItemSelectionModel, QModelIndex, QObject, Qt, QThread, QTimer, Signal,
 )
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -110,6 +110,16 @@ def shortcut(keys, parent: QWidget, action, context=Qt.WindowShortcut) -> QShort
     item.setContext(context)
     item.activated.connect(action)
     return item
+
+
+def debounced(parent: QObject, action, ms: int = 250) -> QTimer:
+    """A single-shot timer that runs `action` `ms` after its last start(): search as the user types,
+    once they pause, rather than on every key."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(ms)
+    timer.timeout.connect(action)
+    return timer
 
 
 # --- questions and dialogs -------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QVBoxLayout, QWidget,
@@ -22,7 +22,7 @@ from models.hall.cases import CaseFilter
 from models.hall.catalogue import MATTER_CLASSES
 from models.hall.tables import CHANNELS, OPEN_STATUSES, STATUSES, ServiceCase
 from models.people import shown_id
-from ui.common import shortcut, RecordTable, paint_hint, show_problem
+from ui.common import debounced, shortcut, RecordTable, paint_hint, show_problem
 
 PAGE = 200
 COUNT_CAP = 10_000   # counting stops here: a one-character search over a million cases answers at once
@@ -199,10 +199,7 @@ class CaseListPanel(QWidget):
         layout.addLayout(bottom)
         self.setFocusProxy(self.search_edit)
 
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(250)
-        self.timer.timeout.connect(self.refresh)
+        self.timer = debounced(self, self.refresh, 250)
         self.search_edit.textChanged.connect(self.timer.start)
         self.search_edit.returnPressed.connect(self._enter_table)
         for combo in (self.scope, self.status, self.matter_class, self.matter, self.channel):

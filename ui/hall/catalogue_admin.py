@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
@@ -23,6 +23,7 @@ from models.hall import matters
 from models.hall.catalogue import CLASS_PREFIXES, DAY_UNITS, IMMEDIATE, KINDS, MATERIAL_FORMS, MATTER_CLASSES
 from models.hall.tables import CatalogueMatter
 from ui.common import (
+    debounced, 
     shortcut, 
     Column, FieldErrors, RecordTable, RecordTableModel, ask, dialog_buttons, hint, notice, paint_hint, set_hint,
     show_problem,
@@ -660,10 +661,7 @@ class CatalogueAdmin(QWidget):
         layout.addLayout(bottom)
         self.setFocusProxy(self.search_edit)
 
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.refresh)
+        self.search_timer = debounced(self, self.refresh, SEARCH_DELAY_MS)
         self.search_edit.textChanged.connect(self.search_timer.start)
         self.search_edit.returnPressed.connect(self._enter_table)
         self.add_button.clicked.connect(self.add)

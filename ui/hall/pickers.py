@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QCompleter, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
@@ -12,7 +12,7 @@ from models.accounts import User
 from models.hall import matters
 from models.hall.tables import CatalogueMatter
 from models.people import Organisation, Person
-from ui.common import paint_hint
+from ui.common import debounced, paint_hint
 
 RESULTS = 8
 
@@ -79,10 +79,7 @@ class PartyPicker(QWidget):
         layout.addWidget(self.chosen_label)
         self.chosen_label.hide()
         self.setFocusProxy(self.edit)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(200)
-        self.timer.timeout.connect(self.search)
+        self.timer = debounced(self, self.search, 200)
         self.edit.textEdited.connect(lambda _t: self.timer.start())
 
     def search(self) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from models import people
 from models.accounts import User
 from models.people import RESIDENT_ID, Organisation, Person
-from ui.common import shortcut, Column, RecordTable, RecordTableModel, ask, paint_hint, show_problem
+from ui.common import debounced, shortcut, Column, RecordTable, RecordTableModel, ask, paint_hint, show_problem
 from ui.people.organisation_dialog import OrganisationDialog
 from ui.people.person_dialog import PersonDialog
 
@@ -79,10 +79,7 @@ class RecordTab(QWidget):
         layout.addLayout(bottom)
         self.setFocusProxy(self.search_edit)
 
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.refresh)
+        self.search_timer = debounced(self, self.refresh, SEARCH_DELAY_MS)
         self.search_edit.textChanged.connect(self.search_timer.start)
         self.search_edit.returnPressed.connect(self._enter_table)
 
