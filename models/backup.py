@@ -11,7 +11,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from models.db import SQLITE_HEADER, check_sqlite_file, quick_check, translate_sqlite_error
+from models.db import SQLITE_HEADER, check_sqlite_file, quick_check, startup_check_tables, translate_sqlite_error
 from models.errors import DatabaseProblem, DatabaseReadOnly, DatabaseTooNew, NotADatabase
 from models.paths import backups_dir
 
@@ -87,11 +87,12 @@ def schema_version_of(path) -> int:
     return inspect_file(path)[0]
 
 
-def inspect_file(path, allow_blank: bool = False) -> tuple[int, bool]:
+def inspect_file(path, allow_blank: bool = False, whole: bool = True) -> tuple[int, bool]:
     """Read-only verification of a TownDesk file: (schema version, whether first-run set-up was done).
 
     Refuses a file that is damaged, someone else's SQLite database, or written by a newer TownDesk;
-    `allow_blank` accepts an SQLite file with no tables at all (a database about to be created).
+    `allow_blank` accepts an SQLite file with no tables at all (a database about to be created);
+    `whole=False` is the start-up check, which covers only the core tables of a very large file.
     """
     from models.migrations import LATEST
 
@@ -103,7 +104,7 @@ def inspect_file(path, allow_blank: bool = False) -> tuple[int, bool]:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            quick_check(conn.execute, str(path))
+            quick_check(conn.execute, str(path), None if whole else startup_check_tables(path))
             has_table = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
             if not has_table:

@@ -19,7 +19,7 @@ def open_app_database(target, create: bool = False) -> pw.Database:
     path = sqlite_path(target)
     checked = path is not None and path.is_file() and path.stat().st_size > 0
     if checked:
-        inspect_file(path, allow_blank=True)
+        inspect_file(path, allow_blank=True, whole=False)
     database = open_database(target, create=create, check=not checked)
     try:
         migrate()

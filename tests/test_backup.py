@@ -266,3 +266,53 @@ def test_newest_sound_backup_none_without_backups(filled, db_path):
     backups_dir(db_path).mkdir()
     shutil.copy(__file__, backups_dir(db_path) / "towndesk-junk.db")
     assert backup.newest_sound_backup(db_path) is None
+
+
+def _damage_root_page(db_path, sql_name: str) -> None:
+    """Overwrite the root page of one table or index with garbage (the file must be closed)."""
+    conn = sqlite3.connect(str(db_path))
+    try:
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (sql_name,)).fetchone()[0]
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
+    with open(db_path, "r+b") as fh:
+        fh.seek((root - 1) * page_size)
+        fh.write(b"\xff" * page_size)
+
+
+def _an_index_of(db_path, table: str) -> str:
+    conn = sqlite3.connect(str(db_path))
+    try:
+        return conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                            "AND sql IS NOT NULL ORDER BY name", (table,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_start_up_of_a_very_large_file_checks_the_core_tables_and_check_the_whole(filled, db_path, monkeypatch):
+    """Reading every page of a file of gigabytes takes minutes: start-up checks what logging in needs."""
+    from models import db as db_module
+    from models.errors import DatabaseDamaged
+
+    close_database()
+    _damage_root_page(db_path, _an_index_of(db_path, "person"))
+    with pytest.raises(DatabaseDamaged):           # a small file is checked whole at start-up
+        setup.open_app_database(db_path)
+    monkeypatch.setattr(db_module, "FULL_CHECK_BYTES", 0)  # now it counts as very large
+    setup.open_app_database(db_path)                # the core tables are sound: it opens
+    assert setup.is_initialised()
+    close_database()
+    with pytest.raises(DatabaseDamaged, match="完整性检查未通过"):
+        backup.inspect_file(db_path)                # `main.py check` and every backup read it all
+
+
+def test_start_up_of_a_very_large_file_refuses_damage_to_the_accounts(filled, db_path, monkeypatch):
+    from models import db as db_module
+    from models.errors import DatabaseDamaged
+
+    close_database()
+    _damage_root_page(db_path, _an_index_of(db_path, "user"))
+    monkeypatch.setattr(db_module, "FULL_CHECK_BYTES", 0)
+    with pytest.raises(DatabaseDamaged):
+        setup.open_app_database(db_path)
