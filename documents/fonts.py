@@ -8,6 +8,7 @@ in paragraph markup never fails, and headings get their weight from size instead
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from reportlab.lib.fonts import addMapping
@@ -16,12 +17,13 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from models.paths import resource_path
 
-__all__ = ["FONT_NAME", "FONT_FILE", "register_fonts"]
+__all__ = ["FONT_NAME", "FONT_FILE", "register_fonts", "prepare_printing"]
 
 FONT_NAME = "WenQuanYiMicroHei"
 FONT_FILE = ("fonts", "WenQuanYiMicroHei.ttf")
 
 _lock = threading.Lock()
+log = logging.getLogger("towndesk.documents")
 
 
 def register_fonts() -> str:
@@ -36,3 +38,20 @@ def register_fonts() -> str:
                 for italic in (0, 1):
                     addMapping(FONT_NAME, bold, italic, FONT_NAME)
     return FONT_NAME
+
+
+def _prepare() -> None:
+    try:
+        register_fonts()
+        import documents.hall  # noqa: F401  (reportlab's layout modules, imported once)
+    except Exception:  # noqa: BLE001 - printing itself reports the problem to the user
+        log.exception("预先加载打印字体失败")
+
+
+def prepare_printing() -> threading.Thread:
+    """Register the font (reading 4.6 MB, ≈0.4 s) on a background thread while the user logs in, so
+    the first receipt of the day prints as fast as the rest. A receipt asked for before it is done
+    waits for it (the lock in register_fonts)."""
+    thread = threading.Thread(target=_prepare, name="prepare-printing", daemon=True)
+    thread.start()
+    return thread

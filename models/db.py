@@ -205,6 +205,12 @@ def open_database(target, create: bool = False, check: bool = True) -> pw.Databa
     return database
 
 
+def on_own_connection(work):
+    """Run `work` on the calling worker thread's own connection (peewee's are per thread), closed after."""
+    with db.connection_context():
+        return work()
+
+
 def close_database() -> None:
     if db.obj is not None and not db.obj.is_closed():
         db.obj.close()

@@ -41,6 +41,8 @@ def database(db_path):
     """A fresh, migrated, not yet initialised database."""
     setup.open_app_database(db_path, create=True)
     yield db_path
+    if "ui.common" in sys.modules:  # a count still running off the GUI thread reads this database
+        sys.modules["ui.common"].wait_quiet_work()
     close_database()
 
 

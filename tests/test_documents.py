@@ -5,6 +5,7 @@ import io
 import re
 import subprocess
 import sys
+from pathlib import Path
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -512,10 +513,8 @@ def test_code128_is_left_out_when_it_cannot_scan_but_the_qr_code_stays():
     long_number = NUMBER + "-" + "X" * 30
     assert layout.code128(long_number, paper=roll) is None              # would need bars under 0.25 mm
     assert layout.code128("受理编号", paper=roll) is None                  # Code128 is ASCII only
-    from reportlab.graphics.shapes import Drawing
-
     flow = layout.number_codes(roll, long_number)
-    assert any(isinstance(f, Drawing) for f in flow)
+    assert any(isinstance(f, layout.QrCode) for f in flow)
     _, text = text_of(acceptance_receipt(replace(DOC, number=long_number), "80mm"))
     assert long_number in text
 
@@ -611,3 +610,27 @@ def test_signature_block_never_stands_alone_on_a_page(paper):
         last = squash(reader.pages[-1].extract_text())
         assert "签收" in last
         assert squash(materials[-1].name) in last, (paper, count, len(reader.pages))
+
+
+def test_printing_is_prepared_in_the_background_while_the_user_logs_in():
+    """A fresh process: the font is registered by the background thread, not by a first receipt."""
+    code = ("from reportlab.pdfbase import pdfmetrics\n"
+            "from documents.fonts import FONT_NAME, prepare_printing\n"
+            "before = FONT_NAME in pdfmetrics.getRegisteredFontNames()\n"
+            "prepare_printing().join()\n"
+            "print(before, FONT_NAME in pdfmetrics.getRegisteredFontNames())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.split()
+    assert out == ["False", "True"]
+
+
+def test_a_missing_font_while_preparing_is_logged_not_raised(monkeypatch, caplog):
+    from reportlab.pdfbase import pdfmetrics
+
+    from documents import fonts
+
+    monkeypatch.setattr(pdfmetrics, "getRegisteredFontNames", lambda: [])
+    monkeypatch.setattr(fonts, "resource_path", lambda *parts: Path("/nonexistent/font.ttf"))
+    with caplog.at_level("ERROR", logger="towndesk.documents"):
+        fonts.prepare_printing().join()
+    assert "预先加载打印字体失败" in caplog.text

@@ -216,6 +216,22 @@ def test_reprint_is_audited_as_such(qtbot, clerk, resident, tmp_path):
     assert len(lines) == 2 and "重打" not in lines[0] and "重打" in lines[1]
 
 
+def test_case_list_counts_beyond_the_first_page_off_the_gui_thread(qtbot, clerk, resident, monkeypatch):
+    from ui.hall import case_list
+
+    for _ in range(3):
+        accepted_case(clerk, resident)
+    monkeypatch.setattr(case_list, "PAGE", 2)
+    panel = CaseListPanel(clerk)
+    qtbot.addWidget(panel)
+    panel.refresh()
+    assert panel.model.rowCount() == 2 and panel.count_label.text() == "正在统计件数……"
+    qtbot.waitUntil(lambda: panel.count_label.text() == "共 3 件")
+    stale = panel._counting - 1
+    panel._show_count((stale, 99))           # an answer for a filter the user has since changed
+    assert panel.count_label.text() == "共 3 件"
+
+
 def test_case_list_searches_filters_and_colours_overdue(qtbot, clerk, resident):
     old = accepted_case(clerk, resident, now=datetime(2022, 3, 1, 2, 0))
     new = accepted_case(clerk, resident)
@@ -224,6 +240,7 @@ def test_case_list_searches_filters_and_colours_overdue(qtbot, clerk, resident):
     panel.refresh()
     assert panel.model.rowCount() == 2 and "2" in panel.count_label.text()
     assert panel.model.rows[0].id == new.id
+    assert panel.count_label.text() == "共 2 件"   # one page holds them all: counted at once
     # the 2022 case is long overdue: red background, 超期 text
     row = [r.id for r in panel.model.rows].index(old.id)
     assert "超期" in panel.model.index(row, 9).data()

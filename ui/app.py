@@ -7,6 +7,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from documents.fonts import prepare_printing
 from models import __version__, backup, setup
 from models.db import close_database, describe, sqlite_path
 from models.errors import DatabaseDamaged, DatabaseProblem, NotADatabase
@@ -168,6 +169,7 @@ def run(target: str, explicit_db: bool = False) -> int:
     install_excepthook()
     log.info("TownDesk %s 启动，数据库 %s，日志 %s", __version__, describe(target), log_path)
     app.setQuitOnLastWindowClosed(False)
+    prepare_printing()
     shell = Shell(target)
     if not shell.open_database() or not shell.login():
         close_database()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QTableView, QWidget,
 )
 
-from models.db import to_local
+from models.db import on_own_connection, to_local
 from models.errors import TownDeskError, ValidationError
 
 log = logging.getLogger("towndesk.ui")
@@ -287,6 +287,37 @@ class _Worker(QThread):
             self.succeeded.emit(self.work())
         except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread, never lost
             self.failed.emit(exc)
+
+
+_QUIET: set = set()
+
+
+def run_quietly(work: Callable[[], Any], on_success: Callable[[Any], None],
+                on_failure: Callable[[BaseException], None]) -> _Worker:
+    """Run `work` off the GUI thread on its own database connection, with no dialog: for a figure that
+    follows what the screen already shows (a count under a list).
+
+    Pass bound methods of the widget waiting for the answer: Qt drops the call if the widget is gone.
+    """
+    worker = _Worker(lambda: on_own_connection(work))  # no parent: it may outlive a closed screen
+    _QUIET.add(worker)
+    worker.succeeded.connect(on_success)
+    worker.failed.connect(on_failure)
+    worker.finished.connect(lambda: _QUIET.discard(worker))
+    worker.finished.connect(worker.deleteLater)
+    app = QCoreApplication.instance()
+    if app is not None and not app.property("towndesk_waits_quiet"):
+        app.setProperty("towndesk_waits_quiet", True)
+        app.aboutToQuit.connect(wait_quiet_work)
+    worker.start()
+    return worker
+
+
+def wait_quiet_work() -> None:
+    """Let quiet work finish (at quit, and in tests before their database goes away)."""
+    for worker in list(_QUIET):
+        worker.wait()
+    QCoreApplication.processEvents()
 
 
 def run_in_background(parent: QWidget, label: str, work: Callable[[], Any],

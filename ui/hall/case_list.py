@@ -22,7 +22,7 @@ from models.hall.cases import CaseFilter
 from models.hall.catalogue import MATTER_CLASSES
 from models.hall.tables import CHANNELS, OPEN_STATUSES, STATUSES, ServiceCase
 from models.people import shown_id
-from ui.common import debounced, shortcut, RecordTable, paint_hint, show_problem
+from ui.common import debounced, shortcut, RecordTable, paint_hint, run_quietly, show_problem
 
 PAGE = 200
 COUNT_CAP = 10_000   # counting stops here: a one-character search over a million cases answers at once
@@ -165,6 +165,7 @@ class CaseListPanel(QWidget):
             edit.setEnabled(False)
         self.only_overdue = QCheckBox(self.tr("仅超期"))
         self.count_label = QLabel()
+        self._counting = 0
         self.error_label = paint_hint(QLabel(), "error")
         self.error_label.hide()
 
@@ -233,11 +234,11 @@ class CaseListPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Show the first page at once; the 共 N 件 under it is counted off the GUI thread."""
         self.timer.stop()
         flt = self.current_filter()
         try:
             self.model.set_filter(flt)
-            total = cases.count_cases(self.user, flt, cap=COUNT_CAP)
         except TownDeskError as exc:
             self.error_label.setText(exc.message)
             self.error_label.show()
@@ -246,8 +247,25 @@ class CaseListPanel(QWidget):
             show_problem(self, exc)
             return
         self.error_label.hide()
+        self._counting += 1
+        if self.model.exhausted:   # everything is on the first page: no need to count
+            self._show_count((self._counting, self.model.rowCount()))
+            return
+        self.count_label.setText(self.tr("正在统计件数……"))
+        asked, user = self._counting, self.user
+        run_quietly(lambda: (asked, cases.count_cases(user, flt, cap=COUNT_CAP)), self._show_count,
+                    self._count_failed)
+
+    def _show_count(self, answer: tuple[int, int]) -> None:
+        asked, total = answer
+        if asked != self._counting:   # the filter changed while counting
+            return
         self.count_label.setText(self.tr("共 {0:,} 件").format(total) if total <= COUNT_CAP
                                  else self.tr("超过 {0:,} 件，请用筛选条件缩小范围").format(COUNT_CAP))
+
+    def _count_failed(self, exc: BaseException) -> None:
+        self.count_label.setText("")
+        show_problem(self, exc)
 
     def _enter_table(self) -> None:
         self.refresh()
