@@ -265,26 +265,31 @@ def test_migrate_refuses_newer_database(opened_fixture):
     assert sorted(backups_dir(opened_fixture).glob("*.db")) == backups_before
 
 
-# --------------------------------------------------------------------------- the schema-2 fixture (一窗受理)
+# ------------------------------------------- the schema-2 fixture (一窗受理) and schema 3 (its upgrade)
 
-FIXTURE_V2 = Path(__file__).resolve().parent / "fixtures" / "schema_v2.db"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_V2 = FIXTURES / "schema_v2.db"
+RELEASED = [2, 3]   # schema versions with the hall's fixture rows (make_schema_v2.py, make_schema_v3.py)
 
 
-@pytest.fixture
-def opened_v2(tmp_path):
-    """A copy of tests/fixtures/schema_v2.db (built once by make_schema_v2.py), opened as the app opens it."""
-    path = tmp_path / "v2" / "towndesk.db"
+@pytest.fixture(params=RELEASED, ids=lambda v: f"schema_v{v}")
+def opened_v2(request, tmp_path):
+    """A copy of tests/fixtures/schema_vN.db (each built once), opened as the app opens it."""
+    version = request.param
+    path = tmp_path / f"v{version}" / "towndesk.db"
     path.parent.mkdir()
-    shutil.copyfile(FIXTURE_V2, path)
-    assert backup.schema_version_of(path) == 2
+    shutil.copyfile(FIXTURES / f"schema_v{version}.db", path)
+    assert backup.schema_version_of(path) == version
     setup.open_app_database(path)
     yield path
     close_database()
 
 
-def test_schema_2_fixture_has_rows_in_every_table():
-    for table in _schema(FIXTURE_V2)["tables"]:
-        assert _count(FIXTURE_V2, table) > 0, table
+@pytest.mark.parametrize("version", RELEASED)
+def test_released_fixture_has_rows_in_every_table(version):
+    fixture = FIXTURES / f"schema_v{version}.db"
+    for table in _schema(fixture)["tables"]:
+        assert _count(fixture, table) > 0, table
 
 
 def test_schema_2_fixture_opens_at_latest_with_the_same_schema_as_a_fresh_database(opened_v2, tmp_path):

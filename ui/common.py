@@ -184,6 +184,20 @@ class FieldErrors:
         self.label.clear()
         self.label.hide()
 
+    def attempt(self, parent: QWidget, work: Callable[[], Any],
+                on_error: Callable[[TownDeskError], None] | None = None) -> tuple[bool, Any]:
+        """A form's save: (True, what `work` returned), or (False, None) with the form left open — a
+        TownDeskError shown here naming its field (or handed to `on_error`), anything else a bug,
+        logged and reported in a dialog."""
+        self.clear()
+        try:
+            return True, work()
+        except TownDeskError as exc:
+            (on_error or self.show)(exc)
+        except Exception as exc:  # noqa: BLE001 - a bug: logged and reported, never lost
+            show_problem(parent, exc)
+        return False, None
+
 
 @dataclass
 class Column:

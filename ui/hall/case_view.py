@@ -12,15 +12,13 @@ from PySide6.QtWidgets import (
 )
 
 from models.accounts import User
-from models.errors import TownDeskError
 from models.hall import cases, printing
 from models.hall.tables import (
     DECISIONS, MISSING, RATING_LEVELS, RECEIVED, ServiceCase,
 )
 from models.people import shown_id
 from ui.common import (
-    Column, FieldErrors, RecordTable, RecordTableModel, dialog_buttons, local_time, paint_hint, show_problem,
-    value_label,
+    Column, FieldErrors, RecordTable, RecordTableModel, dialog_buttons, local_time, paint_hint, value_label,
 )
 from ui.hall.case_list import left_text
 from ui.hall.print_view import show_document
@@ -65,16 +63,9 @@ class StepDialog(QDialog):
         return out
 
     def save(self) -> None:
-        self.errors.clear()
-        try:
-            self.result_value = self.run(self.values())
-        except TownDeskError as exc:
-            self.errors.show(exc)
-            return
-        except Exception as exc:  # noqa: BLE001
-            show_problem(self, exc)
-            return
-        self.accept()
+        ok, self.result_value = self.errors.attempt(self, lambda: self.run(self.values()))
+        if ok:
+            self.accept()
 
 
 def _line(text: str = "", placeholder: str = "") -> QLineEdit:

@@ -497,26 +497,22 @@ class MatterDialog(QDialog):
 
     def save(self) -> bool:
         self.materials_table.commit_editing()  # Ctrl+S while a cell is still being typed in
-        self.errors.clear()
-        try:
-            record = matters.save_matter(self.user, self.values(), self.matter)
-        except ValidationError as exc:
-            self.errors.show(exc)
-            self._point_at_material(exc)
-            return False
-        except PermissionDenied as exc:
-            show_problem(self, exc)
-            return False
-        except TownDeskError as exc:
-            self.errors.show(exc)
-            return False
-        except Exception as exc:  # noqa: BLE001 - a bug: logged and reported, the form stays open
-            show_problem(self, exc)
+        ok, record = self.errors.attempt(self, lambda: matters.save_matter(self.user, self.values(), self.matter),
+                                         self._refused)
+        if not ok:
             return False
         self.saved_matter = record
         self.saved.emit(record)
         self.accept()
         return True
+
+    def _refused(self, exc: TownDeskError) -> None:
+        if isinstance(exc, PermissionDenied):
+            show_problem(self, exc)
+            return
+        self.errors.show(exc)
+        if isinstance(exc, ValidationError):
+            self._point_at_material(exc)
 
     def _point_at_material(self, exc: ValidationError) -> None:
         """An error in “第 n 项申请材料” or about “材料名” selects that row."""

@@ -10,8 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.accounts import User
-from models.errors import TownDeskError
-from ui.common import FieldErrors, ask, dialog_buttons, paint_hint, show_problem
+from ui.common import FieldErrors, ask, dialog_buttons, paint_hint
 
 
 class BirthDateEdit(QDateEdit):
@@ -158,16 +157,8 @@ class FormDialog(QDialog):
         super().reject()
 
     def save(self) -> bool:
-        self.errors.clear()
-        try:
-            record = self.store()
-        except TownDeskError as exc:
-            self.errors.show(exc)
-            return False
-        except Exception as exc:  # noqa: BLE001 - a bug: logged and reported, the form stays open
-            show_problem(self, exc)
-            return False
-        if record is None:
+        ok, record = self.errors.attempt(self, self.store)
+        if not ok or record is None:
             return False
         self.saved_record = record
         self.saved.emit(record)
