@@ -48,13 +48,13 @@ def step_1_initial() -> None:
 
 def step_2_hall() -> None:
     from models import settings
-    from models.hall import matters, tables
+    from models.hall import cases, matters, tables
 
     db.create_tables(tables.TABLES, safe=True)
     for sql in tables.INDEXES:
         db.execute_sql(sql)
     if isinstance(db.obj, pw.SqliteDatabase):
-        for sql in tables.SEARCH_TABLES:
+        for sql in cases.SEARCH.create_sql():
             db.execute_sql(sql)
     if settings.post_code_or_blank():  # an initialised database gets the shipped catalogue now; a new one at set-up
         matters.seed_catalogue()

@@ -14,12 +14,10 @@ and an audit line.  Numbers come from ``numbering`` inside the same transaction.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-import peewee as pw
 
 from models import audit, numbering, records
 from models.accounts import User, require
@@ -34,6 +32,7 @@ from models.hall.tables import (
 )
 from models.hall.workdays import WorkCalendar
 from models.people import RESIDENT_ID, Organisation, Person
+from models.search import FULL_ID_PERMISSION, SearchIndex, capped_count, keyset_page
 
 CASE_PREFIX = "SL"
 FEE_PREFIX = "SF"
@@ -186,7 +185,7 @@ def intake(actor: User, entry: Intake, now: datetime | None = None) -> ServiceCa
         _event(actor, case, entry.outcome, "", status, fields["reason"], now)
         if entry.complete_now:
             _finish(actor, case, GRANTED, fields.get("result_ref", ""), fields.get("result_note", ""), now)
-        _index(case)
+        SEARCH.write(case)
     return case
 
 
@@ -260,7 +259,7 @@ def resume(actor: User, case: ServiceCase, received: dict[str, str], note: str =
         due = work_calendar().add_workdays(today, case.promised_days)
         case = _move(actor, case, "补正受理", _text(note, "说明", 500), now,
                      materials=materials, accepted_on=today, promised_date=due)
-        _index(case)
+        SEARCH.write(case)
     return case
 
 
@@ -491,58 +490,20 @@ def close_rectification(actor: User, rating: Rating, result: str, now: datetime 
 # Search and lists
 # --------------------------------------------------------------------------------------------
 
-def search_texts(case) -> tuple[tuple[str, str], tuple[str, str]]:
-    """What the two search indexes hold for a case (a model or a row dict): (text, ID numbers) for
-    case_search, and the same with every character a token for case_search_chars."""
-    get = case.get if isinstance(case, dict) else (lambda key: getattr(case, key))
+def _case_texts(get) -> tuple[str, str]:
     text = " ".join(filter(None, (get("number"), get("applicant_name"), get("applicant_phone"), get("agent_name"),
                                   get("agent_phone"), get("matter_name"))))
-    idno = " ".join(filter(None, (get("applicant_id_number"), get("agent_id_number"))))
-    return (text, idno), (_spaced(text), _spaced(idno))
+    return text, " ".join(filter(None, (get("applicant_id_number"), get("agent_id_number"))))
 
 
-def _index(case: ServiceCase) -> None:
-    """Keep both search indexes in step with the case (same transaction)."""
-    if not isinstance(db.obj, pw.SqliteDatabase):
-        return
-    for table, (text, idno) in zip(("case_search", "case_search_chars"), search_texts(case)):
-        db.execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (case.id,))
-        db.execute_sql(f"INSERT INTO {table} (rowid, text, idno) VALUES (?, ?, ?)", (case.id, text, idno))
+SEARCH = SearchIndex("case_search", ServiceCase, _case_texts,
+                     (ServiceCase.applicant_id_number, ServiceCase.agent_id_number),
+                     hint="请输入办件编号、姓名、证件号码或电话。")
 
 
-def _spaced(text: str) -> str:
-    return " ".join(ch for ch in text if not ch.isspace())
-
-
-_RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
-_SEARCH_JUNK = re.compile(r'[\s"]+')  # inside a quoted FTS5 phrase only the quote itself is special
-
-
-def _fts(actor: User, text: str) -> tuple[str, str, str] | None:
-    """(index table, MATCH expression, normalised text), or None when the text holds nothing searchable."""
-    needle = _SEARCH_JUNK.sub("", text or "").upper()
-    if not needle:
-        return None
-    columns = "{text idno}" if actor.can("people.full_id") else "text"
-    if len(needle) >= 3:
-        table, phrase = "case_search", needle
-    else:
-        table, phrase = "case_search_chars", _spaced(needle)
-    return table, f'{columns}: "{phrase}"', needle
-
-
-def _match_ids(actor: User, text: str):
-    """A condition on ServiceCase.id for the search text, or None when it holds nothing searchable."""
-    found = _fts(actor, text)
-    if found is None:
-        return None
-    table, match, needle = found
-    ids = pw.SQL(f"(SELECT rowid FROM {table} WHERE {table} MATCH ?)", (match,))
-    if not actor.can("people.full_id"):
-        # without the right to see whole ID numbers only a whole number finds a case
-        return ServiceCase.id.in_(ids) | (ServiceCase.applicant_id_number == needle) | (
-            ServiceCase.agent_id_number == needle)
-    return ServiceCase.id.in_(ids)
+def search_texts(case) -> tuple[tuple[str, str], tuple[str, str]]:
+    """What the two search indexes hold for a case (a model or a row dict)."""
+    return SEARCH.rows_for(case)
 
 
 @dataclass
@@ -585,52 +546,19 @@ def _filtered(actor: User, flt: CaseFilter):
     if flt.mine:
         query = query.where(ServiceCase.clerk == actor.username)
     if flt.text.strip():
-        condition = _match_ids(actor, flt.text)
-        if condition is None:
-            raise ValidationError("搜索", "请输入办件编号、姓名、证件号码或电话。")
-        query = query.where(condition)
+        query = query.where(SEARCH.condition(actor, flt.text))
     return query
 
 
 def list_cases(actor: User, flt: CaseFilter, before_id: int | None = None, limit: int = 100) -> list[ServiceCase]:
     """One page, newest first; pass the last row's id as ``before_id`` for the next page (keyset paging)."""
-    if flt.text.strip() and flt == CaseFilter(text=flt.text) and actor.can("people.full_id"):
-        return _search_page(actor, flt.text, before_id, limit)
-    query = _filtered(actor, flt)
-    if before_id is not None:
-        query = query.where(ServiceCase.id < before_id)
-    return list(query.order_by(ServiceCase.id.desc()).limit(limit))
-
-
-def _search_page(actor: User, text: str, before_id: int | None, limit: int) -> list[ServiceCase]:
-    """The search box alone: the index walks its own ids newest first and stops after one page, so a
-    single common character over a million cases costs no more than a full name."""
-    require(actor, PERMISSION)
-    found = _fts(actor, text)
-    if found is None:
-        raise ValidationError("搜索", "请输入办件编号、姓名、证件号码或电话。")
-    table, match, needle = found
-    if _RESIDENT_ID.match(needle):
-        # a whole ID number: its trigrams (500…, 222…) are in every row; the ID columns are indexed
-        query = ServiceCase.live().where((ServiceCase.applicant_id_number == needle)
-                                         | (ServiceCase.agent_id_number == needle))
-        if before_id is not None:
-            query = query.where(ServiceCase.id < before_id)
-        return list(query.order_by(ServiceCase.id.desc()).limit(limit))
-    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
-    params: list = [match]
-    if before_id is not None:
-        sql += " AND rowid < ?"
-        params.append(before_id)
-    ids = [row[0] for row in db.execute_sql(sql + " ORDER BY rowid DESC LIMIT ?", (*params, limit))]
-    rows = {case.id: case for case in ServiceCase.live().where(ServiceCase.id.in_(ids))}
-    return [rows[i] for i in ids if i in rows]
+    if flt.text.strip() and flt == CaseFilter(text=flt.text) and actor.can(FULL_ID_PERMISSION):
+        require(actor, PERMISSION)
+        return SEARCH.page(actor, flt.text, before_id, limit)
+    return keyset_page(_filtered(actor, flt), ServiceCase, before_id, limit)
 
 
 def count_cases(actor: User, flt: CaseFilter, cap: int | None = None) -> int:
     """How many cases the filter shows; with ``cap``, counting stops past it (returns cap + 1), so a
     one-character search over a million cases answers at once ("超过 10,000 件")."""
-    query = _filtered(actor, flt)
-    if cap is None:
-        return query.count()
-    return ServiceCase.select(pw.fn.COUNT(pw.SQL("*"))).from_(query.select(pw.SQL("1")).limit(cap + 1)).scalar()
+    return capped_count(_filtered(actor, flt), ServiceCase, cap)

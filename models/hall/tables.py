@@ -217,12 +217,6 @@ RATING_CASE_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS rating_live_case ON ratin
 # Search: FTS5 trigram for three characters or more; for one or two characters (a surname, a short
 # name) trigram finds nothing, so a second FTS5 index holds the text with every character a token
 # and the query becomes a phrase of single characters — still an index lookup, never a table scan.
-SEARCH_TABLES = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS case_search USING fts5("
-    "text, idno, tokenize='trigram')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS case_search_chars USING fts5("
-    "text, idno, tokenize='unicode61')",
-)
 LIST_INDEXES = (
     "CREATE INDEX IF NOT EXISTS service_case_status_promised ON service_case (status, promised_date)",
     "CREATE INDEX IF NOT EXISTS service_case_clerk_id ON service_case (clerk, id)",
