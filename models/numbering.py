@@ -29,6 +29,9 @@ class Counter(BaseModel):
         indexes = ((("prefix", "post", "day"), True),)
 
 
+WHOLE_NUMBER_RE = re.compile(r"^[A-Z]{2,4}-[A-Z0-9]+-\d{8}-\d{4,}$")   # what format_number writes
+
+
 def format_number(prefix: str, post: str, day: date, serial: int) -> str:
     return f"{prefix}-{post}-{day:%Y%m%d}-{serial:04d}"
 

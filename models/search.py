@@ -23,6 +23,7 @@ import peewee as pw
 
 from models.db import db
 from models.errors import ValidationError
+from models.numbering import WHOLE_NUMBER_RE
 
 FULL_ID_PERMISSION = "people.full_id"
 RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
@@ -38,12 +39,14 @@ def spaced(text: str) -> str:
 class SearchIndex:
     """The two indexes of one table. ``texts(get)`` returns (searchable text, ID numbers), where
     ``get(column)`` reads a model instance or a row dict; ``id_columns`` are the model's indexed ID-number
-    columns, which answer a whole resident ID number directly."""
+    columns and ``number_column`` its unique number: a whole ID number or record number is answered by
+    their indexes (its trigrams — "SL-", "500" — are in nearly every row)."""
 
     name: str
     model: type
     texts: Callable[[Callable[[str], object]], tuple[str, str]]
     id_columns: tuple = ()
+    number_column: object = None   # the record's own number (SL-…): a whole one is looked up directly
     hint: str = "请输入要查找的内容。"
 
     @property
@@ -101,11 +104,12 @@ class SearchIndex:
             raise ValidationError("搜索", self.hint)
         table, match, needle = found
         if RESIDENT_ID.match(needle) and self.id_columns:
-            # a whole ID number: its trigrams (500…, 222…) are in every row; the ID columns are indexed
             condition = self.id_columns[0] == needle
             for column in self.id_columns[1:]:
                 condition = condition | (column == needle)
             return keyset_page(base.where(condition), self.model, before_id, limit)
+        if self.number_column is not None and WHOLE_NUMBER_RE.match(needle):
+            return keyset_page(base.where(self.number_column == needle), self.model, before_id, limit)
         sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
         params: list = [match]
         if before_id is not None:

@@ -497,7 +497,7 @@ def _case_texts(get) -> tuple[str, str]:
 
 
 SEARCH = SearchIndex("case_search", ServiceCase, _case_texts,
-                     (ServiceCase.applicant_id_number, ServiceCase.agent_id_number),
+                     (ServiceCase.applicant_id_number, ServiceCase.agent_id_number), ServiceCase.number,
                      hint="请输入办件编号、姓名、证件号码或电话。")
 
 
