@@ -537,6 +537,26 @@ def _sign_block(p: Paper, sign_lines: Sequence[str], date_text: str) -> list[Flo
         _SignLines(p, sign_lines), Spacer(1, size * 0.6), layout.para(p, esc(date_text), "right")])]
 
 
+def _flat(flowables: Sequence[Flowable]) -> list[Flowable]:
+    out: list[Flowable] = []
+    for f in flowables:
+        out += _flat(f._content) if isinstance(f, KeepTogether) else [f]
+    return out
+
+
+def _keep_closing(p: Paper, story: list[Flowable], tail: Sequence[Flowable]) -> list[Flowable]:
+    """``layout.keep_with_end`` for a story that may end with a kept group (a clause) and a tail that
+    holds kept blocks (the signature table): reportlab's ``KeepTogether`` always reports an endless
+    height from ``wrap``, so one nested in another forces a page break before the outer block instead
+    of keeping it together.  Both are flattened: the whole last group goes with the tail."""
+    story, tail = list(story), _flat(tail)
+    if story and isinstance(story[-1], KeepTogether):
+        *head, last = story
+        group = _flat([last])
+        story, tail = head + group[:1], group[1:] + tail
+    return layout.keep_with_end(p, story, tail)
+
+
 def _head(p: Paper, doc: DisputeDocument, title: str, number: str | None = None,
           label: str = "案件编号") -> list[Flowable]:
     return layout.title_block(p, committee_title(doc.committee), title, number or doc.number, label)
@@ -602,7 +622,7 @@ def application(doc: DisputeDocument) -> bytes:
             layout.para(p, esc(f"{committee_title(doc.committee)}："), "addressee"),
             layout.para(p, esc(f"{who}已了解人民调解的性质、原则和效力，自愿申请你委员会对上述纠纷进行调解。"))])
         lines = [line for party in applicants for line in _sign_label(party, "（签名或捺印）")]
-        return layout.keep_with_end(p, flow + [last], _sign_block(p, lines, f"申请日期：{_date(doc.accepted_on)}"))
+        return _keep_closing(p, flow + [last], _sign_block(p, lines, f"申请日期：{_date(doc.accepted_on)}"))
 
     return _render_case(doc, "人民调解申请书", story)
 
@@ -627,7 +647,7 @@ def registration(doc: DisputeDocument) -> bytes:
         flow += _text(p, doc.facts)
         lines = [line for party in _applicants(doc) for line in _sign_label(party)]
         lines.append(f"登记人{'　' + doc.registrar if doc.registrar else ''}（签名）：")
-        return layout.keep_with_end(p, flow, _seal_block(p, lines, committee_title(doc.committee),
+        return _keep_closing(p, flow, _seal_block(p, lines, committee_title(doc.committee),
                                                          _date(doc.accepted_on)))
 
     return _render_case(doc, "人民调解受理登记表", story)
@@ -685,7 +705,7 @@ def rights_notice(doc: DisputeDocument) -> bytes:
             flow.append(layout.para(p, esc(f"如有疑问，请拨打{committee_title(doc.committee)}电话 {doc.committee.phone}。")))
         flow.append(layout.para(p, esc("以上权利义务已告知，当事人已收到本告知书。"), "plain"))
         lines = [line for party in doc.parties for line in _sign_label(party, "（签收）")]
-        return layout.keep_with_end(p, flow, _seal_block(p, lines, committee_title(doc.committee),
+        return _keep_closing(p, flow, _seal_block(p, lines, committee_title(doc.committee),
                                                          _date(doc.accepted_on)))
 
     return _render_case(doc, "人民调解权利义务告知书", story)
@@ -722,7 +742,7 @@ def session_record(doc: DisputeDocument, session: SessionRecord) -> bytes:
         lines = [f"{name}（签名或捺印）：" for name in session.attendees]
         lines += [f"{host}　{name}（签名）：" for name in session.mediators]
         lines.append(f"记录人{'　' + session.recorder if session.recorder else ''}（签名）：")
-        return layout.keep_with_end(p, flow, _sign_block(p, lines, _date(session.started_at.date())))
+        return _keep_closing(p, flow, _sign_block(p, lines, _date(session.started_at.date())))
 
     return _render_case(doc, title, story)
 
@@ -731,16 +751,14 @@ def session_record(doc: DisputeDocument, session: SessionRecord) -> bytes:
 # 人民调解协议书
 # --------------------------------------------------------------------------
 
-def agreement_effect(doc: DisputeDocument) -> tuple[str, ...]:
-    """The closing sentences of the agreement: copies, effect (art. 29), force (art. 31), 司法确认 (art. 33)."""
-    return (
-        copies_sentence(doc),
-        "本协议自各方当事人签名（盖章或按指印）、人民调解员签名并加盖人民调解委员会印章之日起生效。",
-        "本协议具有法律约束力，当事人应当按照约定履行（《中华人民共和国人民调解法》第三十一条）。"
-        "当事人之间就本协议的履行或者内容发生争议的，一方当事人可以向人民法院提起诉讼（第三十二条）。",
-        "双方当事人认为有必要的，可以自本协议生效之日起三十日内共同向人民法院申请司法确认"
-        "（第三十三条）；经人民法院确认有效的，一方拒绝履行或者未全部履行的，对方当事人可以向人民法院申请强制执行。",
-    )
+EFFECT_CLAUSE = "本协议自各方当事人签名（盖章或按指印）、人民调解员签名并加盖人民调解委员会印章之日起生效。"
+
+AGREEMENT_NOTES = (
+    "本协议具有法律约束力，当事人应当按照约定履行（《中华人民共和国人民调解法》第三十一条）；"
+    "当事人之间就本协议的履行或者内容发生争议的，一方当事人可以向人民法院提起诉讼（第三十二条）。",
+    "双方当事人认为有必要的，可以自本协议生效之日起三十日内共同向人民法院申请司法确认（第三十三条）；"
+    "人民法院确认本协议有效后，一方拒绝履行或者未全部履行的，对方当事人可以向人民法院申请强制执行。",
+)
 
 
 def agreement(doc: DisputeDocument) -> bytes:
@@ -764,12 +782,14 @@ def agreement(doc: DisputeDocument) -> bytes:
         flow += layout.section(p, "协议内容")
         flow.append(layout.para(p, esc("经调解，各方当事人自愿达成如下协议：")))
         flow += _clauses(p, doc.terms)
-        tail: list[Flowable] = [layout.para(p, esc(text)) for text in agreement_effect(doc)]
+        # copies and effect in the text; the legal consequences as small-print notes under it
+        tail: list[Flowable] = [layout.para(p, esc(EFFECT_CLAUSE + copies_sentence(doc)))]
+        tail += layout.notes(p, "告知事项", AGREEMENT_NOTES)
         lines = [line for party in doc.parties for line in _sign_label(party, "（签名或按指印）")]
         lines += [f"人民调解员　{name}（签名）：" for name in doc.mediators] or ["人民调解员（签名）："]
         tail += _seal_block(p, lines, committee_title(doc.committee), _date(doc.agreed_on))
         # the last clause, the closing sentences, the signatures and the seal on one page
-        return layout.keep_with_end(p, flow, tail)
+        return _keep_closing(p, flow, tail)
 
     return _render_case(doc, "人民调解协议书", story, footer=footer)
 
@@ -798,7 +818,7 @@ def followup_record(doc: DisputeDocument, visit: FollowUpRecord) -> bytes:
         flow += _text(p, visit.notes, empty="（无）")
         lines = [f"被回访人{'　' + visit.visited if visit.visited else ''}（签名或捺印）：",
                  f"回访人{'　' + visit.visitor if visit.visitor else ''}（签名）："]
-        return layout.keep_with_end(p, flow, _sign_block(p, lines, _date(visit.visited_on)))
+        return _keep_closing(p, flow, _sign_block(p, lines, _date(visit.visited_on)))
 
     return _render_case(doc, "人民调解回访记录", story)
 
@@ -839,7 +859,7 @@ def closing_report(doc: DisputeDocument) -> bytes:
                 f"已告知当事人可以依法通过{'、'.join(doc.routes)}等途径维护自己的权利。")))
         lines = [f"人民调解员　{name}（签名）：" for name in doc.mediators] or ["人民调解员（签名）："]
         lines.append("人民调解委员会主任（签名）：")
-        return layout.keep_with_end(p, flow, _seal_block(p, lines, committee_title(doc.committee),
+        return _keep_closing(p, flow, _seal_block(p, lines, committee_title(doc.committee),
                                                          _date(doc.closed_on)))
 
     return _render_case(doc, "人民调解案件结案报告表", story)
@@ -892,7 +912,7 @@ def petition_registration(p_doc: PetitionDocument) -> bytes:
             flow += [layout.para(p, f"{n}．{esc(reply)}") for n, reply in enumerate(p_doc.replies, 1)]
         lines = [f"信访人　{party.name}（签名或捺印）：" for party in p_doc.petitioners] or ["信访人（签名或捺印）："]
         lines.append(f"登记人{'　' + p_doc.registrar if p_doc.registrar else ''}（签名）：")
-        return layout.keep_with_end(p, flow, _sign_block(p, lines, _date(p_doc.received_at.date())))
+        return _keep_closing(p, flow, _sign_block(p, lines, _date(p_doc.received_at.date())))
 
     return _render("信访登记表", p_doc.number, office, p_doc.matter[:40], story,
                    footer=f"登记编号：{p_doc.number}")

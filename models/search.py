@@ -38,14 +38,15 @@ def spaced(text: str) -> str:
 @dataclass(frozen=True)
 class SearchIndex:
     """The two indexes of one table. ``texts(get)`` returns (searchable text, ID numbers), where
-    ``get(column)`` reads a model instance or a row dict; ``id_columns`` are the model's indexed ID-number
-    columns and ``number_column`` its unique number: a whole ID number or record number is answered by
-    their indexes (its trigrams — "SL-", "500" — are in nearly every row)."""
+    ``get(column)`` reads a model instance or a row dict; ``whole_id(number)`` is a condition on indexed
+    columns finding the records that hold a whole ID number, and ``number_column`` the record's unique
+    number: a whole ID number or record number is answered by those indexes (its trigrams — "SL-", "500"
+    — are in nearly every row)."""
 
     name: str
     model: type
     texts: Callable[[Callable[[str], object]], tuple[str, str]]
-    id_columns: tuple = ()
+    whole_id: Callable[[str], object] | None = None   # condition: records holding this whole ID number
     number_column: object = None   # the record's own number (SL-…): a whole one is looked up directly
     hint: str = "请输入要查找的内容。"
 
@@ -89,10 +90,9 @@ class SearchIndex:
         table, match, needle = found
         ids = pw.SQL(f"(SELECT rowid FROM {table} WHERE {table} MATCH ?)", (match,))
         condition = self.model.id.in_(ids)
-        if not actor.can(FULL_ID_PERMISSION):
+        if not actor.can(FULL_ID_PERMISSION) and self.whole_id is not None:
             # without the right to see whole ID numbers only a whole number finds a record
-            for column in self.id_columns:
-                condition = condition | (column == needle)
+            condition = condition | self.whole_id(needle)
         return condition
 
     def page(self, actor, text: str, before_id: int | None, limit: int, base=None) -> list:
@@ -103,11 +103,8 @@ class SearchIndex:
         if found is None:
             raise ValidationError("搜索", self.hint)
         table, match, needle = found
-        if RESIDENT_ID.match(needle) and self.id_columns:
-            condition = self.id_columns[0] == needle
-            for column in self.id_columns[1:]:
-                condition = condition | (column == needle)
-            return keyset_page(base.where(condition), self.model, before_id, limit)
+        if RESIDENT_ID.match(needle) and self.whole_id is not None:
+            return keyset_page(base.where(self.whole_id(needle)), self.model, before_id, limit)
         if self.number_column is not None and WHOLE_NUMBER_RE.match(needle):
             return keyset_page(base.where(self.number_column == needle), self.model, before_id, limit)
         sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"

@@ -325,3 +325,15 @@ def validate_post_code(value: str, field: str = "站点代码") -> str:
     if not 2 <= len(code) <= 8:
         raise ValidationError(field, f"{_POST_CODE_RULE}，当前为{len(code)}位。")
     return code
+
+
+def clean_text(value: str | None, label: str, max_len: int, required: bool = False, min_len: int = 0) -> str:
+    """A free-text field, trimmed: required, long enough to mean something, not longer than the column."""
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(label, f"请填写{label}。")
+    if value and len(value) < min_len:
+        raise ValidationError(label, f"{label}太短，请写清楚（至少 {min_len} 个字）。")
+    if len(value) > max_len:
+        raise ValidationError(label, f"{label}最多 {max_len} 个字，现有 {len(value)} 个。")
+    return value

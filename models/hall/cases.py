@@ -32,6 +32,7 @@ from models.hall.tables import (
 )
 from models.hall.workdays import WorkCalendar
 from models.people import RESIDENT_ID, Organisation, Person
+from models.validators import clean_text
 from models.search import FULL_ID_PERMISSION, SearchIndex, capped_count, keyset_page
 
 CASE_PREFIX = "SL"
@@ -74,15 +75,7 @@ def _local_day(moment: datetime) -> date:
     return to_local(moment).date()
 
 
-def _text(value: str, label: str, max_len: int, required: bool = False, min_len: int = 0) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(label, f"请填写{label}。")
-    if value and len(value) < min_len:
-        raise ValidationError(label, f"{label}太短，请写清楚（至少 {min_len} 个字）。")
-    if len(value) > max_len:
-        raise ValidationError(label, f"{label}最多 {max_len} 个字，现有 {len(value)} 个。")
-    return value
+_text = clean_text
 
 
 def _materials(matter: CatalogueMatter, given: dict[str, str]) -> list[dict]:
@@ -497,7 +490,8 @@ def _case_texts(get) -> tuple[str, str]:
 
 
 SEARCH = SearchIndex("case_search", ServiceCase, _case_texts,
-                     (ServiceCase.applicant_id_number, ServiceCase.agent_id_number), ServiceCase.number,
+                     lambda n: (ServiceCase.applicant_id_number == n) | (ServiceCase.agent_id_number == n),
+                     ServiceCase.number,
                      hint="请输入办件编号、姓名、证件号码或电话。")
 
 
