@@ -148,7 +148,8 @@ def bench_search(db: str, seed: int, repeats: int) -> None:
     from models.hall import cases
     from models.hall.cases import CaseFilter
     from models.hall.tables import ServiceCase
-    from ui.hall.case_list import COUNT_CAP, PAGE
+    from ui.hall.case_list import COUNT_CAP
+    from ui.lists import PAGE
 
     clerk = _open(db)
     print(f"{ServiceCase.select().count():,} cases in {db}")

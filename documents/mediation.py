@@ -427,6 +427,11 @@ def _indented(p: Paper) -> ParagraphStyle:
                           spaceAfter=p.body_size * 0.35)
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending with a full stop (a clause typed without one)."""
+    return text if not text or text[-1] in "。；！？…）)”" else text + "。"
+
+
 def _term_details(term: Term) -> str:
     parts = [f"{label}：{value.strip().rstrip('。；;')}" for label, value in
              (("履行方式", term.manner), ("履行期限", term.deadline), ("履行地点", term.place)) if value.strip()]
@@ -439,6 +444,7 @@ def _clauses(p: Paper, terms: Sequence[Term]) -> list[Flowable]:
     detail_style = _indented(p)
     for n, term in enumerate(terms, 1):
         lines = [line.strip() for line in term.content.splitlines() if line.strip()] or [""]
+        lines[-1] = _sentence(lines[-1])
         flow: list[Flowable] = [layout.para(p, f"{chinese_number(n)}、{esc(lines[0])}")]
         flow += [layout.para(p, esc(line)) for line in lines[1:]]
         details = _term_details(term)
@@ -531,10 +537,22 @@ def _seal_block(p: Paper, sign_lines: Sequence[str], office_name: str, date_text
 
 
 def _sign_block(p: Paper, sign_lines: Sequence[str], date_text: str) -> list[Flowable]:
-    """Signature lines and the date under them on the right, no seal (a record, an application)."""
+    """Signature lines and the date under them on the right, no seal (a record, an application).
+    More than six lines stand in two columns."""
     size = p.body_size
-    return [Spacer(1, size * 0.5), KeepTogether([
-        _SignLines(p, sign_lines), Spacer(1, size * 0.6), layout.para(p, esc(date_text), "right")])]
+    if len(sign_lines) > 6:
+        half = (len(sign_lines) + 1) // 2
+        gap = 1.5 * size
+        width = (p.content_width - gap) / 2
+        lines: Flowable = Table([[_SignLines(p, sign_lines[:half]), _SignLines(p, sign_lines[half:])]],
+                                colWidths=[width + gap, width],
+                                style=TableStyle(_BARE + [("FONT", (0, 0), (-1, -1), FONT_NAME, size),
+                                                          ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                                          ("RIGHTPADDING", (0, 0), (0, 0), gap)]))
+    else:
+        lines = _SignLines(p, sign_lines)
+    return [Spacer(1, size * 0.5), KeepTogether([lines, Spacer(1, size * 0.6),
+                                                 layout.para(p, esc(date_text), "right")])]
 
 
 def _flat(flowables: Sequence[Flowable]) -> list[Flowable]:
@@ -545,16 +563,96 @@ def _flat(flowables: Sequence[Flowable]) -> list[Flowable]:
 
 
 def _keep_closing(p: Paper, story: list[Flowable], tail: Sequence[Flowable]) -> list[Flowable]:
-    """``layout.keep_with_end`` for a story that may end with a kept group (a clause) and a tail that
-    holds kept blocks (the signature table): reportlab's ``KeepTogether`` always reports an endless
-    height from ``wrap``, so one nested in another forces a page break before the outer block instead
-    of keeping it together.  Both are flattened: the whole last group goes with the tail."""
+    """``story`` and its closing ``tail`` (the signature lines, the seal), the tail never alone on a page.
+
+    A story ending with a table goes to ``layout.keep_with_end``.  Otherwise the story's last group
+    (a ``KeepTogether`` — a clause, a last section — or its last flowable, with the heading before
+    it) is kept with the tail by ``_KeepWithEnd``, which, unlike ``KeepTogether``, also copes with
+    a group longer than a page: such a group is split so that its last part goes with the tail.
+    (``layout.keep_with_end`` would wrap a paragraph and the tail in a ``KeepTogether``; the tail of
+    ``signature_block`` holds one, and reportlab's ``KeepTogether`` reports an endless height from
+    ``wrap``, so a nested one forces a page break instead of keeping anything together.)"""
     story, tail = list(story), _flat(tail)
-    if story and isinstance(story[-1], KeepTogether):
-        *head, last = story
-        group = _flat([last])
-        story, tail = head + group[:1], group[1:] + tail
-    return layout.keep_with_end(p, story, tail)
+    if not story or isinstance(story[-1], Table):
+        return layout.keep_with_end(p, story, tail)
+    *head, last = story
+    group = _flat([last])
+    if head and _is_heading_paragraph(head[-1]):           # a heading never stays behind its only paragraph
+        group.insert(0, head.pop())
+    frame_height = p.height - p.margin_top - p.margin_bottom
+    return head + [_KeepWithEnd(group, tail, carry=frame_height / 3)]
+
+
+def _stacked_height(flowables: Sequence[Flowable], width: float, canv) -> float:
+    total = 0.0
+    for n, f in enumerate(flowables):
+        total += f.wrapOn(canv, width, 0xffffff)[1] + f.getSpaceAfter() + (f.getSpaceBefore() if n else 0)
+    return total
+
+
+class _KeepWithEnd(Flowable):
+    """``group`` (running text) followed by ``tail`` (the closing block), the tail never alone on a
+    page: when they do not fit together, the group breaks so that its last part — all of it when
+    it is no taller than ``carry``, else about ``carry`` of it — goes to the next page with the
+    tail; the break falls between flowables or inside a paragraph (reportlab's own split, widows
+    and orphans avoided), never right after a heading.  Like ``KeepTogether`` it is never drawn
+    itself; it splits into its parts."""
+
+    def __init__(self, group: Sequence[Flowable], tail: Sequence[Flowable], carry: float):
+        super().__init__()
+        self.group = list(group)
+        self.tail = list(tail)
+        self.carry = carry
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        return avail_width, 0xffffff        # always split
+
+    def split(self, avail_width, avail_height):
+        from reportlab.platypus.doctemplate import FrameBreak
+
+        canv = getattr(self, "canv", None)
+        group_h = _stacked_height(self.group, avail_width, canv)
+        if group_h + _stacked_height(self.tail, avail_width, canv) <= avail_height:
+            return [*self.group, *self.tail]
+        limit = min(avail_height, group_h - min(group_h, self.carry))   # what this page may take
+        first, rest = _split_flowables(self.group, avail_width, limit, canv)
+        if first and rest:
+            return [*first, _KeepWithEnd(rest, self.tail, self.carry)]
+        frame = getattr(self, "_frame", None)
+        if frame is not None and not getattr(frame, "_atTop", False):
+            return [FrameBreak(), _KeepWithEnd(self.group, self.tail, self.carry)]
+        return [*self.group, *self.tail]    # at the top of a page already: nothing better to do
+
+
+def _split_flowables(flowables: Sequence[Flowable], width: float, limit: float,
+                     canv) -> tuple[list[Flowable], list[Flowable]]:
+    """``flowables`` cut in two, the first part at most ``limit`` high (a paragraph split inside)."""
+    first: list[Flowable] = []
+    used = 0.0
+    rest: list[Flowable] = []
+    for n, f in enumerate(flowables):
+        h = f.wrapOn(canv, width, 0xffffff)[1] + f.getSpaceAfter() + (f.getSpaceBefore() if first else 0)
+        if used + h <= limit:
+            first.append(f)
+            used += h
+            continue
+        room = limit - used - (f.getSpaceBefore() if first else 0) - 0.01
+        parts = f.split(width, room) if isinstance(f, Paragraph) and room > 0 else []
+        if len(parts) == 2:
+            first.append(parts[0])
+            rest = [parts[1], *flowables[n + 1:]]
+        else:
+            rest = list(flowables[n:])
+        break
+    while first and (isinstance(first[-1], Spacer) or _is_heading_paragraph(first[-1])):
+        rest.insert(0, first.pop())         # a heading (or a gap) goes with the text under it
+    return first, rest
+
+
+def _is_heading_paragraph(flowable: Flowable) -> bool:
+    """A 小标题 made by ``layout.section`` (its style is "<paper>-section")."""
+    return isinstance(flowable, Paragraph) and flowable.style.name.endswith("-section")
 
 
 def _head(p: Paper, doc: DisputeDocument, title: str, number: str | None = None,
@@ -583,10 +681,11 @@ def _case_rows(doc: DisputeDocument) -> list[list[Field]]:
             risk += f"（{doc.risk_meaning}）"
     return [
         [Field("案件来源", doc.source), Field("纠纷类型", doc.dispute_type)],
+        [Field("所在村（社区）", doc.village), Field("涉及人数", f"{doc.people_involved}人" if doc.people_involved else "")],
+        [Field("涉及金额", _amount(doc.amount)), Field("人民调解员", "、".join(doc.mediators))],
         [Field("调解类型", _checks(CHANNELS, [doc.channel]))],
         [Field("一庭两所参与", _checks(JOINT_OFFICES, doc.joint))],
-        [Field("所在村（社区）", doc.village), Field("涉及人数", f"{doc.people_involved}人" if doc.people_involved else "")],
-        [Field("涉及金额", _amount(doc.amount)), Field("风险等级", risk)],
+        [Field("风险等级", risk)],
     ]
 
 
@@ -639,12 +738,11 @@ def registration(doc: DisputeDocument) -> bytes:
         flow = _head(p, doc, "人民调解受理登记表")
         rows = [[Field("受理日期", _date(doc.accepted_on)), Field("登记人", doc.registrar)]]
         rows += _case_rows(doc)
-        rows.append([Field("人民调解员", "、".join(doc.mediators))])
         flow += layout.kv_table(p, rows)
         flow += layout.section(p, "当事人")
         flow += _party_table(p, doc.parties)
         flow += layout.section(p, "纠纷简要情况")
-        flow += _text(p, doc.facts)
+        flow.append(KeepTogether(_text(p, doc.facts)))      # its end goes with the signatures
         lines = [line for party in _applicants(doc) for line in _sign_label(party)]
         lines.append(f"登记人{'　' + doc.registrar if doc.registrar else ''}（签名）：")
         return _keep_closing(p, flow, _seal_block(p, lines, committee_title(doc.committee),
@@ -730,15 +828,17 @@ def session_record(doc: DisputeDocument, session: SessionRecord) -> bytes:
             [Field("参加人", "、".join(session.attendees))],
             [Field("案由", doc.dispute_type), Field("当事人", _names(doc.parties))],
         ])
-        flow += layout.section(p, "笔录内容")
-        flow += _text(p, session.content, "plain")
+        parts = [("笔录内容", session.content, "plain")]
         if session.agreed.strip():
-            flow += layout.section(p, "达成意见" if mediation else "调查结论")
-            flow += _text(p, session.agreed)
+            parts.append(("达成意见" if mediation else "调查结论", session.agreed, "body"))
         if session.next_step.strip():
-            flow += layout.section(p, "下一步工作")
-            flow += _text(p, session.next_step)
-        flow.append(layout.para(p, esc("以上笔录已交参加人阅看（或向其宣读），经核对无误。"), "plain"))
+            parts.append(("下一步工作", session.next_step, "body"))
+        for heading, text, style in parts:
+            flow += layout.section(p, heading)
+            flow.append(KeepTogether(_text(p, text, style)))
+        # the last part and the read-back line go with the signatures (its end, when it is long)
+        flow[-1] = KeepTogether([*flow[-1]._content, Spacer(1, p.body_size * 0.5), layout.para(
+            p, esc("以上笔录已交参加人阅看（或向其宣读），经核对无误。"), "plain")])
         lines = [f"{name}（签名或捺印）：" for name in session.attendees]
         lines += [f"{host}　{name}（签名）：" for name in session.mediators]
         lines.append(f"记录人{'　' + session.recorder if session.recorder else ''}（签名）：")
@@ -770,6 +870,7 @@ def agreement(doc: DisputeDocument) -> bytes:
 
     def story(p: Paper) -> list[Flowable]:
         flow = _head(p, doc, "人民调解协议书", number, "编号")
+        flow.append(Spacer(1, p.body_size * 0.3))
         flow += [layout.para(p, esc(_party_sentence(party)), "plain") for party in doc.parties]
         flow += layout.section(p, "纠纷主要事实")
         flow += _text(p, doc.facts)
@@ -815,7 +916,7 @@ def followup_record(doc: DisputeDocument, visit: FollowUpRecord) -> bytes:
             [Field("遗留风险", visit.remaining_risk)],
         ])
         flow += layout.section(p, "回访情况")
-        flow += _text(p, visit.notes, empty="（无）")
+        flow.append(KeepTogether(_text(p, visit.notes, empty="（无）")))
         lines = [f"被回访人{'　' + visit.visited if visit.visited else ''}（签名或捺印）：",
                  f"回访人{'　' + visit.visitor if visit.visitor else ''}（签名）："]
         return _keep_closing(p, flow, _sign_block(p, lines, _date(visit.visited_on)))
@@ -842,7 +943,6 @@ def closing_report(doc: DisputeDocument) -> bytes:
              Field("协议日期", _date(doc.agreed_on) if doc.agreed_on else "")],
             [Field("司法确认", doc.judicial_confirmation or "未申请")],
             [Field("履行情况", doc.performance)],
-            [Field("人民调解员", "、".join(doc.mediators)), Field("登记人", doc.registrar)],
         ]
         flow += layout.kv_table(p, rows)
         flow += layout.section(p, "当事人")
@@ -852,11 +952,13 @@ def closing_report(doc: DisputeDocument) -> bytes:
         if doc.terms:
             flow += layout.section(p, "调解协议主要内容")
             flow += _clauses(p, doc.terms)
-        flow += layout.section(p, "结案情况")
-        flow += _text(p, doc.close_reason, empty=f"{doc.outcome or '已结案'}。")
+        # the conclusion goes with the signatures (as one block when it is short enough)
+        ending = layout.section(p, "结案情况")
+        ending += _text(p, doc.close_reason, empty=f"{doc.outcome or '已结案'}。")
         if doc.routes:
-            flow.append(layout.para(p, esc(
+            ending.append(layout.para(p, esc(
                 f"已告知当事人可以依法通过{'、'.join(doc.routes)}等途径维护自己的权利。")))
+        flow += [*ending[:2], KeepTogether(ending[2:])]
         lines = [f"人民调解员　{name}（签名）：" for name in doc.mediators] or ["人民调解员（签名）："]
         lines.append("人民调解委员会主任（签名）：")
         return _keep_closing(p, flow, _seal_block(p, lines, committee_title(doc.committee),
@@ -909,7 +1011,8 @@ def petition_registration(p_doc: PetitionDocument) -> bytes:
         ])
         if p_doc.replies:
             flow += layout.section(p, "答复情况")
-            flow += [layout.para(p, f"{n}．{esc(reply)}") for n, reply in enumerate(p_doc.replies, 1)]
+            flow.append(KeepTogether([layout.para(p, f"{n}．{esc(reply)}")
+                                      for n, reply in enumerate(p_doc.replies, 1)]))
         lines = [f"信访人　{party.name}（签名或捺印）：" for party in p_doc.petitioners] or ["信访人（签名或捺印）："]
         lines.append(f"登记人{'　' + p_doc.registrar if p_doc.registrar else ''}（签名）：")
         return _keep_closing(p, flow, _sign_block(p, lines, _date(p_doc.received_at.date())))

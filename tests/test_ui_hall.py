@@ -221,7 +221,7 @@ def test_case_list_counts_beyond_the_first_page_off_the_gui_thread(qtbot, clerk,
 
     for _ in range(3):
         accepted_case(clerk, resident)
-    monkeypatch.setattr(case_list, "PAGE", 2)
+    monkeypatch.setattr(case_list.CaseTableModel, "page_size", 2)
     panel = CaseListPanel(clerk)
     qtbot.addWidget(panel)
     panel.refresh()
@@ -266,7 +266,7 @@ def test_case_list_searches_filters_and_colours_overdue(qtbot, clerk, resident):
 
 def test_case_list_fetches_pages_lazily(qtbot, clerk, resident, monkeypatch):
     import ui.hall.case_list as case_list
-    monkeypatch.setattr(case_list, "PAGE", 3)
+    monkeypatch.setattr(case_list.CaseTableModel, "page_size", 3)
     for _ in range(7):
         accepted_case(clerk, resident)
     panel = CaseListPanel(clerk)

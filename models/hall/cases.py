@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from models import audit, numbering, records
 from models.accounts import User, require
 from models.db import db, to_local, utcnow
+from models.deadlines import DUE_SOON, DUE_TODAY, NO_DEADLINE, ON_TIME, OVERDUE, state_of  # noqa: F401 (re-exported)
 from models.errors import ValidationError
 from models.hall.calendar import work_calendar
 from models.hall.catalogue import IMMEDIATE
@@ -319,21 +320,12 @@ def events(case: ServiceCase) -> list[CaseEvent]:
 # Deadlines
 # --------------------------------------------------------------------------------------------
 
-OVERDUE, DUE_TODAY, DUE_SOON, ON_TIME, NO_DEADLINE = "已超期", "今日到期", "即将到期", "正常", ""
-
-
 def deadline(case: ServiceCase, today: date, calendar: WorkCalendar | None = None) -> tuple[int | None, str]:
     """(working days left, state) for a running promise; (None, "") when nothing is running."""
     if case.status not in OPEN_STATUSES or case.promised_date is None:
         return None, NO_DEADLINE
     left = (calendar or work_calendar()).workdays_left(today, case.promised_date)
-    if case.promised_date < today:
-        return left, OVERDUE
-    if left == 0:
-        return left, DUE_TODAY
-    if left <= DUE_SOON_WORKDAYS:
-        return left, DUE_SOON
-    return left, ON_TIME
+    return left, state_of(case.promised_date, today, left, DUE_SOON_WORKDAYS)
 
 
 def _open():

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QVBoxLayout, QWidget,
 )
@@ -22,12 +21,10 @@ from models.hall.cases import CaseFilter
 from models.hall.catalogue import MATTER_CLASSES
 from models.hall.tables import CHANNELS, OPEN_STATUSES, STATUSES, ServiceCase
 from models.people import shown_id
+from ui.lists import PagedTableModel
 from ui.common import debounced, shortcut, RecordTable, paint_hint, run_quietly, show_problem
 
-PAGE = 200
 COUNT_CAP = 10_000   # counting stops here: a one-character search over a million cases answers at once
-DEADLINE_COLOURS = {cases.OVERDUE: "#fde0dc", cases.DUE_TODAY: "#ffe0b2", cases.DUE_SOON: "#fff9c4"}
-DEADLINE_TEXT = {cases.OVERDUE: "#b71c1c", cases.DUE_TODAY: "#e65100", cases.DUE_SOON: "#8d6e00"}
 
 
 def left_text(left: int | None, state: str) -> str:
@@ -40,85 +37,38 @@ def left_text(left: int | None, state: str) -> str:
     return f"剩 {left} 个工作日"
 
 
-class CaseTableModel(QAbstractTableModel):
+class CaseTableModel(PagedTableModel):
     """Cases for a filter, newest first, fetched a page at a time as the view needs them."""
 
-    HEADERS = ["办件编号", "申请人", "证件号码", "办理事项", "类别", "渠道", "收件日期", "状态", "承诺日期", "剩余时限"]
+    headers = ["办件编号", "申请人", "证件号码", "办理事项", "类别", "渠道", "收件日期", "状态", "承诺日期", "剩余时限"]
+    state_columns = (7, 8, 9)
 
     def __init__(self, user: User, parent=None):
         super().__init__(parent)
         self.user = user
         self.filter = CaseFilter()
-        self.rows: list[ServiceCase] = []
-        self.exhausted = True
-        self.today = date.today()
+        self.reset_caches()
+
+    def reset_caches(self, today: date | None = None) -> None:
+        self.today = today or date.today()
         self.calendar = work_calendar()
         self._deadlines: dict[int, tuple] = {}
 
-    def set_filter(self, flt: CaseFilter, today: date | None = None) -> None:
-        """Show the first page for `flt` (ValidationError for a bad filter, nothing changed)."""
-        first = cases.list_cases(self.user, flt, limit=PAGE)
-        self.beginResetModel()
-        self.filter = flt
-        self.today = today or date.today()
-        self.calendar = work_calendar()
-        self._deadlines = {}
-        self.rows = first
-        self.exhausted = len(first) < PAGE
-        self.endResetModel()
-
-    def canFetchMore(self, parent=QModelIndex()):  # noqa: N802 (Qt's name)
-        return not parent.isValid() and not self.exhausted
-
-    def fetchMore(self, parent=QModelIndex()):  # noqa: N802
-        if parent.isValid() or self.exhausted or not self.rows:
-            return
-        more = cases.list_cases(self.user, self.filter, before_id=self.rows[-1].id, limit=PAGE)
-        self.exhausted = len(more) < PAGE
-        if more:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
-            self.rows.extend(more)
-            self.endInsertRows()
-
-    def rowCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def row_at(self, index: QModelIndex):
-        return self.rows[index.row()] if index.isValid() and index.row() < len(self.rows) else None
+    def fetch(self, flt: CaseFilter, before_id: int | None, limit: int) -> list[ServiceCase]:
+        return cases.list_cases(self.user, flt, before_id=before_id, limit=limit)
 
     def deadline(self, case: ServiceCase) -> tuple[int | None, str]:
         if case.id not in self._deadlines:
             self._deadlines[case.id] = cases.deadline(case, self.today, self.calendar)
         return self._deadlines[case.id]
 
-    def data(self, index, role=Qt.DisplayRole):
-        case = self.row_at(index)
-        if case is None:
-            return None
-        column = index.column()
-        if role == Qt.DisplayRole:
-            if column == 9:
-                return left_text(*self.deadline(case))
-            return [case.number, case.applicant_name, shown_id(self.user, case.applicant_id_number), case.matter_name,
-                    case.matter_class, case.channel, f"{case.received_on:%Y-%m-%d}", case.status,
-                    f"{case.promised_date:%Y-%m-%d}" if case.promised_date else "", ""][column]
-        if role in (Qt.BackgroundRole, Qt.ForegroundRole):
-            state = self.deadline(case)[1]
-            colours = DEADLINE_COLOURS if role == Qt.BackgroundRole else DEADLINE_TEXT
-            if state in colours and (role == Qt.BackgroundRole or column in (7, 8, 9)):
-                return QBrush(QColor(colours[state]))
-        if role == Qt.ToolTipRole and column == 9:
-            state = self.deadline(case)[1]
-            return state or None
-        return None
+    def cells(self, case: ServiceCase) -> tuple[str, ...]:
+        return (case.number, case.applicant_name, shown_id(self.user, case.applicant_id_number), case.matter_name,
+                case.matter_class, case.channel, f"{case.received_on:%Y-%m-%d}", case.status,
+                f"{case.promised_date:%Y-%m-%d}" if case.promised_date else "", left_text(*self.deadline(case)))
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.HEADERS[section]
-        return None
+    def state(self, case: ServiceCase) -> str:
+        return self.deadline(case)[1]
 
 
 SCOPES = ("今日受理", "我的办件", "全部办件")
