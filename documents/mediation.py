@@ -32,9 +32,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Callable, Sequence
 
+from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from documents import layout
@@ -349,8 +349,10 @@ def _party_sentence(party: DisputeParty) -> str:
         if party.phone:
             parts.append(f"联系方式：{party.phone}")
     else:
-        parts = [party.name, party.gender, f"{party.ethnicity}族" if party.ethnicity and not party.ethnicity.endswith("族")
-                 else party.ethnicity, _age(party), party.occupation]
+        nation = party.ethnicity.strip()
+        if nation and not nation.endswith("族"):
+            nation += "族"                  # 汉 → 汉族, 土家 → 土家族
+        parts = [party.name, party.gender, nation, _age(party), party.occupation]
         if party.id_text:
             parts.append(f"{_id_label(party)}：{party.id_text}")
         if party.phone:
@@ -392,11 +394,11 @@ def _parties_form(p: Paper, parties: Sequence[DisputeParty]) -> list[Flowable]:
 
 _PARTY_COLUMNS = (
     Column("身份", chars=4, align="center"),
-    Column("姓名或名称", width=0.42),
+    Column("姓名或名称", width=0.38),
     Column("性别", chars=2, align="center"),
     Column("年龄", chars=2, align="center"),
     Column("联系方式", chars=7.5, align="center"),
-    Column("住址或单位", width=0.58),
+    Column("住址或单位", width=0.62),
 )
 
 
@@ -519,39 +521,53 @@ def _sign_label(party: DisputeParty, person: str = "（签名或捺印）") -> l
     return [f"{party.side}　{party.name}{person}："]
 
 
+_BESIDE_SEAL = 8         # signature lines beside the seal; more go above it
+_CHUNK = 6               # signature lines in one unbreakable piece
+
+
 def _seal_block(p: Paper, sign_lines: Sequence[str], office_name: str, date_text: str,
                 seal_label: str = "（人民调解委员会印）") -> list[Flowable]:
     """``layout.signature_block`` with wrapping signature labels: the lines on the left, the seal
-    with the office name and date beside them, on one page."""
+    with the office name and date beside them, on one page.  With many parties (a collective
+    dispute) the first lines stand above, in pieces a page can break between."""
     size = p.body_size
+    lines = list(sign_lines)
+    above, beside = (lines[:-_BESIDE_SEAL], lines[-_BESIDE_SEAL:]) if len(lines) > _BESIDE_SEAL + 4 else ([], lines)
     seal = layout.SealMark(p, office_name, date_text, seal_label)
     seal_w = max(2 * p.seal_radius, stringWidth(office_name, FONT_NAME, size)) + size
-    table = Table([[[_SignLines(p, sign_lines)], seal]], colWidths=[p.content_width - seal_w, seal_w],
+    table = Table([[[_SignLines(p, beside)], seal]], colWidths=[p.content_width - seal_w, seal_w],
                   style=TableStyle(_BARE + [
                       ("FONT", (0, 0), (-1, -1), FONT_NAME, size),
                       ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
                       ("VALIGN", (-1, 0), (-1, 0), "MIDDLE"),
                       ("ALIGN", (-1, 0), (-1, 0), "RIGHT"),
                   ]))
-    return [Spacer(1, size * 0.5), KeepTogether([table])]
+    pieces: list[Flowable] = [_SignLines(p, above[i:i + _CHUNK]) for i in range(0, len(above), _CHUNK)]
+    for piece in pieces[1:]:
+        piece.spaceBefore = 0           # the pieces read as one column of lines
+    return [Spacer(1, size * 0.5), KeepTogether([*pieces, table])]
 
 
 def _sign_block(p: Paper, sign_lines: Sequence[str], date_text: str) -> list[Flowable]:
     """Signature lines and the date under them on the right, no seal (a record, an application).
-    More than six lines stand in two columns."""
+    More than six lines stand in two columns (in pieces of six rows a page can break between)."""
     size = p.body_size
-    if len(sign_lines) > 6:
-        half = (len(sign_lines) + 1) // 2
+    lines = list(sign_lines)
+    if len(lines) > _CHUNK:
+        half = (len(lines) + 1) // 2
+        left, right = lines[:half], lines[half:]
         gap = 1.5 * size
         width = (p.content_width - gap) / 2
-        lines: Flowable = Table([[_SignLines(p, sign_lines[:half]), _SignLines(p, sign_lines[half:])]],
-                                colWidths=[width + gap, width],
-                                style=TableStyle(_BARE + [("FONT", (0, 0), (-1, -1), FONT_NAME, size),
-                                                          ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                                          ("RIGHTPADDING", (0, 0), (0, 0), gap)]))
+        style = TableStyle(_BARE + [("FONT", (0, 0), (-1, -1), FONT_NAME, size),
+                                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                    ("RIGHTPADDING", (0, 0), (0, 0), gap)])
+        pieces: list[Flowable] = [
+            Table([[_SignLines(p, left[i:i + _CHUNK]), _SignLines(p, right[i:i + _CHUNK])]],
+                  colWidths=[width + gap, width], style=style, hAlign="LEFT")
+            for i in range(0, half, _CHUNK)]
     else:
-        lines = _SignLines(p, sign_lines)
-    return [Spacer(1, size * 0.5), KeepTogether([lines, Spacer(1, size * 0.6),
+        pieces = [_SignLines(p, lines)]
+    return [Spacer(1, size * 0.5), KeepTogether([*pieces, Spacer(1, size * 0.6),
                                                  layout.para(p, esc(date_text), "right")])]
 
 
@@ -798,10 +814,11 @@ def rights_notice(doc: DisputeDocument) -> bytes:
         flow += layout.section(p, "二、当事人履行下列义务（第二十四条）")
         flow += [layout.para(p, esc(f"（{chinese_number(n)}）{text}")) for n, text in enumerate(DUTIES, 1)]
         flow += layout.section(p, "三、其他告知事项")
-        flow += [layout.para(p, esc(f"（{chinese_number(n)}）{text}")) for n, text in enumerate(RIGHTS_NOTES, 1)]
+        ending = [layout.para(p, esc(f"（{chinese_number(n)}）{text}")) for n, text in enumerate(RIGHTS_NOTES, 1)]
         if doc.committee.phone:
-            flow.append(layout.para(p, esc(f"如有疑问，请拨打{committee_title(doc.committee)}电话 {doc.committee.phone}。")))
-        flow.append(layout.para(p, esc("以上权利义务已告知，当事人已收到本告知书。"), "plain"))
+            ending.append(layout.para(p, esc(f"如有疑问，请拨打{committee_title(doc.committee)}电话 {doc.committee.phone}。")))
+        ending.append(layout.para(p, esc("以上权利义务已告知，当事人已收到本告知书。"), "plain"))
+        flow.append(KeepTogether(ending))
         lines = [line for party in doc.parties for line in _sign_label(party, "（签收）")]
         return _keep_closing(p, flow, _seal_block(p, lines, committee_title(doc.committee),
                                                          _date(doc.accepted_on)))
@@ -833,12 +850,13 @@ def session_record(doc: DisputeDocument, session: SessionRecord) -> bytes:
             parts.append(("达成意见" if mediation else "调查结论", session.agreed, "body"))
         if session.next_step.strip():
             parts.append(("下一步工作", session.next_step, "body"))
-        for heading, text, style in parts:
+        for n, (heading, text, style) in enumerate(parts, 1):
             flow += layout.section(p, heading)
-            flow.append(KeepTogether(_text(p, text, style)))
-        # the last part and the read-back line go with the signatures (its end, when it is long)
-        flow[-1] = KeepTogether([*flow[-1]._content, Spacer(1, p.body_size * 0.5), layout.para(
-            p, esc("以上笔录已交参加人阅看（或向其宣读），经核对无误。"), "plain")])
+            if n < len(parts):
+                flow += _text(p, text, style)
+            else:   # the last part and the read-back line go with the signatures (its end, when long)
+                flow.append(KeepTogether(_text(p, text, style) + [Spacer(1, p.body_size * 0.5), layout.para(
+                    p, esc("以上笔录已交参加人阅看（或向其宣读），经核对无误。"), "plain")]))
         lines = [f"{name}（签名或捺印）：" for name in session.attendees]
         lines += [f"{host}　{name}（签名）：" for name in session.mediators]
         lines.append(f"记录人{'　' + session.recorder if session.recorder else ''}（签名）：")
@@ -930,7 +948,8 @@ def followup_record(doc: DisputeDocument, visit: FollowUpRecord) -> bytes:
 
 def closing_report(doc: DisputeDocument) -> bytes:
     """人民调解案件结案报告表: the case from 受案 to 结案 — source, type, parties, facts, outcome, the
-    agreement's clauses, performance, 司法确认, why it ended and the routes the parties were told."""
+    agreement (its number and date; the clauses are in the 协议书), performance, 司法确认, why it
+    ended and the routes the parties were told."""
 
     def story(p: Paper) -> list[Flowable]:
         flow = _head(p, doc, "人民调解案件结案报告表")
@@ -949,9 +968,6 @@ def closing_report(doc: DisputeDocument) -> bytes:
         flow += _party_table(p, doc.parties)
         flow += layout.section(p, "纠纷简要情况")
         flow += _text(p, doc.facts)
-        if doc.terms:
-            flow += layout.section(p, "调解协议主要内容")
-            flow += _clauses(p, doc.terms)
         # the conclusion goes with the signatures (as one block when it is short enough)
         ending = layout.section(p, "结案情况")
         ending += _text(p, doc.close_reason, empty=f"{doc.outcome or '已结案'}。")
@@ -1007,7 +1023,7 @@ def petition_registration(p_doc: PetitionDocument) -> bytes:
             [Field("承办部门", p_doc.department),
              Field("答复期限", _date(p_doc.reply_due) if p_doc.reply_due else "")],
             [Field("办理结果", p_doc.result)],
-            [Field("信访人满意度", p_doc.satisfaction), Field("转调解案件", p_doc.dispute_number)],
+            [Field("满意度", p_doc.satisfaction), Field("转入调解", p_doc.dispute_number)],
         ])
         if p_doc.replies:
             flow += layout.section(p, "答复情况")

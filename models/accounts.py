@@ -21,6 +21,7 @@ ROLES = {
     "admin": "管理员",
     "window": "窗口人员",
     "mediator": "调解员",
+    "mediation_lead": "调解中心负责人",
     "grid": "网格员",
     "leader": "领导",
 }
@@ -36,6 +37,7 @@ PERMISSIONS = {
     "people.full_id": "查看完整证件号码",
     "hall.use": "一窗受理",
     "mediation.use": "矛盾调解",
+    "mediation.all": "查看和指派全部调解案件",
     "patrol.use": "网格巡查",
     "stats.view": "查看统计报表",
 }
@@ -44,6 +46,7 @@ ROLE_PERMISSIONS = {
     "admin": set(PERMISSIONS),
     "window": {"people.view", "people.edit", "people.full_id", "hall.use"},
     "mediator": {"people.view", "people.edit", "people.full_id", "mediation.use"},
+    "mediation_lead": {"people.view", "people.edit", "people.full_id", "mediation.use", "mediation.all"},
     "grid": {"people.view", "people.edit", "patrol.use"},
     "leader": {"stats.view"},
 }

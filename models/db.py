@@ -1,5 +1,6 @@
 """The one database connection: a peewee proxy, the base model, and the function that opens a file or URL."""
 
+import json
 import os
 import sqlite3
 import uuid
@@ -42,10 +43,28 @@ def to_local(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
 
 
+def to_utc(local: datetime | None) -> datetime | None:
+    """A local time as typed (naive) → the naive UTC time it is stored as."""
+    if local is None:
+        return None
+    aware = local if local.tzinfo else local.astimezone()
+    return aware.astimezone(timezone.utc).replace(tzinfo=None)
+
+
 class BaseModel(pw.Model):
     class Meta:
         database = db
         legacy_table_names = False
+
+
+class JSONField(pw.TextField):
+    """A list or dict kept as JSON text (materials, bundles)."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
 
 
 class Record(BaseModel):

@@ -66,10 +66,23 @@ def step_3_agent_id_index() -> None:
     db.execute_sql(tables.AGENT_ID_INDEX)
 
 
+def step_4_mediation() -> None:
+    from models import codes, settings
+    from models.mediation import disputes, tables
+
+    db.create_tables(tables.TABLES, safe=True)
+    if isinstance(db.obj, pw.SqliteDatabase):
+        for sql in disputes.SEARCH.create_sql():
+            db.execute_sql(sql)
+    if settings.post_code_or_blank():  # a new database gets its lists at set-up
+        codes.seed([tables.DISPUTE_TYPES, tables.RISK_COLOURS])
+
+
 STEPS = {
     1: ("建立初始数据表：设置、编号、用户、操作日志、人员库", step_1_initial),
     2: ("一窗受理：事项目录、节假日、办件、收费、评价", step_2_hall),
     3: ("一窗受理：按代办人证件号码查找的索引", step_3_agent_id_index),
+    4: ("矛盾调解：纠纷案件、当事人、调解记录、协议、回访、信访、风险研判会", step_4_mediation),
 }
 LATEST = max(STEPS)
 

@@ -39,15 +39,15 @@ def spaced(text: str) -> str:
 class SearchIndex:
     """The two indexes of one table. ``texts(get)`` returns (searchable text, ID numbers), where
     ``get(column)`` reads a model instance or a row dict; ``whole_id(number)`` is a condition on indexed
-    columns finding the records that hold a whole ID number, and ``number_column`` the record's unique
-    number: a whole ID number or record number is answered by those indexes (its trigrams — "SL-", "500"
+    columns finding the records that hold a whole ID number, and ``number_columns`` the record's indexed
+    numbers: a whole ID number or record number is answered by those indexes (its trigrams — "SL-", "500"
     — are in nearly every row)."""
 
     name: str
     model: type
     texts: Callable[[Callable[[str], object]], tuple[str, str]]
     whole_id: Callable[[str], object] | None = None   # condition: records holding this whole ID number
-    number_column: object = None   # the record's own number (SL-…): a whole one is looked up directly
+    number_columns: tuple = ()     # the record's own numbers (SL-…): a whole one is looked up directly
     hint: str = "请输入要查找的内容。"
 
     @property
@@ -105,8 +105,11 @@ class SearchIndex:
         table, match, needle = found
         if RESIDENT_ID.match(needle) and self.whole_id is not None:
             return keyset_page(base.where(self.whole_id(needle)), self.model, before_id, limit)
-        if self.number_column is not None and WHOLE_NUMBER_RE.match(needle):
-            return keyset_page(base.where(self.number_column == needle), self.model, before_id, limit)
+        if self.number_columns and WHOLE_NUMBER_RE.match(needle):
+            condition = self.number_columns[0] == needle
+            for column in self.number_columns[1:]:
+                condition = condition | (column == needle)
+            return keyset_page(base.where(condition), self.model, before_id, limit)
         sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
         params: list = [match]
         if before_id is not None:

@@ -2,11 +2,12 @@
 
 import peewee as pw
 
-from models import accounts, settings
+from models import accounts, codes, settings
 from models.backup import inspect_file
 from models.db import db, open_database, sqlite_path
 from models.errors import NotInitialised, ValidationError
 from models.hall import matters
+from models.mediation import tables as _mediation_tables  # noqa: F401 (declares its editable lists)
 from models.migrations import migrate
 
 
@@ -62,4 +63,5 @@ def initialise(town: str, post_name: str, post_code: str, admin_username: str, a
         admin = accounts.create_first_admin(admin_username, admin_display_name or admin_username,
                                             admin_password, post=values["post_code"])
         matters.seed_catalogue()
+        codes.seed()
     return admin

@@ -35,11 +35,18 @@ from documents.mediation import (
 )
 
 
+FOOTER = re.compile(r"(协议编号：[^：]*?)?(案件编号|登记编号|协议编号)：[^：]*?第\d+页共\d+页$")
+
+
 def text_of(data: bytes) -> tuple[PdfReader, str]:
-    """All pages' text with whitespace removed (wrapping splits words across lines)."""
+    """All pages' text with whitespace removed (wrapping splits words across lines) and without the
+    page footers (drawn last on each page), so a paragraph running over a page reads whole."""
     reader = PdfReader(io.BytesIO(data))
-    text = "".join(page.extract_text() for page in reader.pages)
-    return reader, re.sub(r"\s+", "", text)
+    pages = [re.sub(r"\s+", "", page.extract_text()) for page in reader.pages]
+    for n, page in enumerate(pages):
+        assert FOOTER.search(page), page[-80:]
+        pages[n] = FOOTER.sub("", page)
+    return reader, "".join(pages)
 
 
 def squash(value: str) -> str:
@@ -240,7 +247,7 @@ PETITION = PetitionDocument(
     result="转入人民调解", satisfaction="满意", registrar="王晓燕", dispute_number="TJ-DT00-20220315-0001",
 )
 LONG_PETITION = replace(
-    PETITION, number="XF-DT00-20220310-0011", visitors=5, form="来访",
+    PETITION, number="XF-DT00-20220310-0011", received_at=datetime(2022, 3, 10, 9, 40), visitors=5, form="来访",
     petitioners=tuple(replace(p, side="信访人") for p in LONG_PARTIES[:5]), matter=LONG_FACTS,
     request="请求政府督促施工方停止违规爆破，赔偿房屋损失。",
     replies=("2022年3月12日：已告知派出所出警情况，纠纷移交镇人民调解委员会。",
@@ -301,15 +308,20 @@ def test_every_party_and_the_heading_are_printed(rendered, name, case):
         assert PETITIONS[case].number in text
     else:
         assert "綦江区打通镇人民调解委员会" in text
-        assert CASES[case].number in text
+        number = CASES[case].agreement_number if name == "agreement" else CASES[case].number
+        assert number in text
 
 
 @pytest.mark.parametrize("name,case", ALL)
-def test_every_page_is_numbered_with_the_page_count(rendered, name, case):
+def test_every_page_is_numbered_with_the_page_count_and_the_number(rendered, name, case):
     reader = PdfReader(io.BytesIO(rendered[name, case]))
     pages = len(reader.pages)
+    number = PETITIONS[case].number if name == "petition" else CASES[case].number
+    label = "登记编号" if name == "petition" else "案件编号"
     for n, page in enumerate(reader.pages, 1):
-        assert f"第{n}页共{pages}页" in squash(page.extract_text())
+        assert squash(page.extract_text()).endswith(f"{label}：{number}第{n}页共{pages}页")
+        if name == "agreement":
+            assert f"协议编号：{CASES[case].agreement_number}" in squash(page.extract_text())
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
@@ -332,10 +344,9 @@ def test_the_facts_are_printed_in_full(rendered, name, case):
         assert squash(paragraph) in text
 
 
-@pytest.mark.parametrize("name", ["agreement", "closing"])
 @pytest.mark.parametrize("case", CASES)
-def test_every_clause_with_manner_deadline_and_place(rendered, name, case):
-    _, text = text_of(rendered[name, case])
+def test_every_clause_with_manner_deadline_and_place(rendered, case):
+    _, text = text_of(rendered["agreement", case])
     for n, term in enumerate(CASES[case].terms, 1):
         assert squash(f"{chinese_number(n)}、{term.content}") in text
         assert squash(f"履行方式：{term.manner}；履行期限：{term.deadline}；履行地点：{term.place}。") in text
@@ -521,14 +532,17 @@ def test_closing_report(rendered, case):
     _, text = text_of(rendered["closing", case])
     doc = CASES[case]
     for needle in ("受案时间", "结案时间", doc.source, doc.dispute_type, doc.outcome, doc.agreement_form,
-                   doc.performance, *doc.close_reason.splitlines()):
+                   doc.performance, doc.agreement_number, *doc.close_reason.splitlines(), *doc.mediators):
         assert squash(needle) in text, needle
     if case == "long":
+        assert "受案时间2022年4月6日结案时间2022年6月20日" in text
+        assert "协议日期2022年4月15日" in text
         assert squash(doc.judicial_confirmation) in text
         assert "已告知当事人可以依法通过仲裁、行政、诉讼等途径维护自己的权利。" in text
-        assert "2022年6月20日" in text
     else:
-        assert "司法确认未申请" in text or "未申请" in text
+        assert "受案时间2022年3月15日结案时间2022年3月30日" in text
+        assert "司法确认未申请" in text
+        assert "等途径维护自己的权利" not in text           # no routes given: none printed
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -575,7 +589,7 @@ def test_markup_characters_are_printed_literally(name):
     assert "&amp;" not in text.replace("答：&amp;", "") and "&lt;" not in text
     if name in WITH_FACTS:
         assert "<i>填埋</i>排水沟&菜地被淹" in text
-    if name in ("agreement", "closing"):
+    if name == "agreement":
         assert "恢复<排水沟>&原状" in text
     if name == "application":
         assert "赔偿<b>800</b>元&" in text and "大坪村<3组>&27号" in text
@@ -611,3 +625,46 @@ def test_public_api():
                  "PetitionDocument", "application", "registration", "rights_notice", "session_record", "agreement",
                  "followup_record", "closing_report", "petition_registration"):
         assert name in mediation.__all__ and hasattr(mediation, name)
+
+
+# --------------------------------------------------------------------------
+# Text longer than a page: it flows on, and its end stays with the signatures
+# --------------------------------------------------------------------------
+
+HUGE = "".join(f"第{n}次协商时，双方就房屋裂缝的成因和赔偿数额再次发生争执，村委会记录在案。" for n in range(1, 90)) + "此为事实部分的最后一句。"
+
+
+@pytest.mark.parametrize("name", ["registration", "agreement", "closing", "application"])
+def test_one_paragraph_longer_than_a_page_is_printed_whole(name):
+    doc = replace(LONG, facts=HUGE)
+    reader, text = text_of({"registration": registration, "agreement": agreement, "closing": closing_report,
+                            "application": application}[name](doc))
+    assert len(reader.pages) >= 3
+    assert squash(HUGE) in text
+    if name == "registration":       # the facts end the form: their last lines go with the signatures
+        last = FOOTER.sub("", squash(reader.pages[-1].extract_text()))
+        assert "此为事实部分的最后一句。申请人罗永福（签名或捺印）" in last
+        assert last.count("次协商时") >= 3             # several lines of the paragraph, not only its end
+
+
+def test_a_record_of_only_its_content_keeps_the_content_end_with_the_signatures():
+    session = replace(LONG_SESSION, agreed="", next_step="")
+    reader, text = text_of(session_record(LONG, session))
+    assert len(reader.pages) >= 2
+    last = FOOTER.sub("", squash(reader.pages[-1].extract_text()))
+    assert last.index(squash(SESSION_END)) < last.index("以上笔录已交参加人阅看") < last.index("记录人王晓燕（签名）")
+    assert "问：" in last                # more than the last line came along
+
+
+def test_a_collective_dispute_with_forty_parties_still_prints_every_signature_line():
+    """More signature lines than fit beside the seal (or on one page) flow on instead of failing."""
+    workers = tuple(replace(LIU, name=f"务工人员{i:02d}", id_text="") for i in range(1, 41))
+    doc = replace(LONG, parties=workers + (COMPANY,))
+    reader, text = text_of(agreement(doc))
+    assert "本协议一式四十二份" in text
+    for worker in workers:
+        assert f"申请人{worker.name}（签名或按指印）：" in text
+    last = squash(reader.pages[-1].extract_text())
+    assert "人民调解委员会印" in last and "人民调解员杨光辉（签名）：" in last
+    _, text = text_of(session_record(doc, replace(LONG_SESSION, attendees=tuple(w.name for w in workers))))
+    assert all(f"{worker.name}（签名或捺印）：" in text for worker in workers)

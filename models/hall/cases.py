@@ -483,8 +483,7 @@ def _case_texts(get) -> tuple[str, str]:
 
 SEARCH = SearchIndex("case_search", ServiceCase, _case_texts,
                      lambda n: (ServiceCase.applicant_id_number == n) | (ServiceCase.agent_id_number == n),
-                     ServiceCase.number,
-                     hint="请输入办件编号、姓名、证件号码或电话。")
+                     (ServiceCase.number,), hint="请输入办件编号、姓名、证件号码或电话。")
 
 
 def search_texts(case) -> tuple[tuple[str, str], tuple[str, str]]:

@@ -6,11 +6,10 @@ cents).  Everything the window writes is a ``Record``: it carries its post and a
 the town hall's database without renumbering.
 """
 
-import json
 
 import peewee as pw
 
-from models.db import Record
+from models.db import JSONField, Record  # noqa: F401 (JSONField re-exported)
 
 # --- statuses -----------------------------------------------------------------------------------
 
@@ -44,16 +43,6 @@ RECEIVED = "已收取"      # the window keeps it
 CHECKED = "核验退还"     # seen and handed back (an original)
 MISSING = "缺"          # to be supplied (补正)
 MATERIAL_STATES = (RECEIVED, CHECKED, MISSING)
-
-
-class JSONField(pw.TextField):
-    """A list or dict kept as JSON text (materials, bundles)."""
-
-    def db_value(self, value):
-        return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-    def python_value(self, value):
-        return None if value is None else json.loads(value)
 
 
 class CatalogueMatter(Record):
