@@ -403,7 +403,7 @@ _PARTY_COLUMNS = (
 
 
 def _party_table(p: Paper, parties: Sequence[DisputeParty]) -> list[Flowable]:
-    rows = [[party.side, party.name + (f"（法定代表人或负责人：{party.representative}）"
+    rows = [[party.side, party.name + (f"（法定代表人：{party.representative}）"
                                        if party.organisation and party.representative else ""),
              "—" if party.organisation else party.gender,
              "—" if party.organisation or party.age is None else str(party.age),

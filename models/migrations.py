@@ -68,11 +68,11 @@ def step_3_agent_id_index() -> None:
 
 def step_4_mediation() -> None:
     from models import codes, settings
-    from models.mediation import disputes, tables
+    from models.mediation import disputes, petitions, tables
 
     db.create_tables(tables.TABLES, safe=True)
     if isinstance(db.obj, pw.SqliteDatabase):
-        for sql in disputes.SEARCH.create_sql():
+        for sql in disputes.SEARCH.create_sql() + petitions.SEARCH.create_sql():
             db.execute_sql(sql)
     if settings.post_code_or_blank():  # a new database gets its lists at set-up
         codes.seed([tables.DISPUTE_TYPES, tables.RISK_COLOURS])

@@ -222,7 +222,7 @@ class RiskMeeting(Record):
     place = pw.CharField(max_length=100, default="")
     chair = pw.CharField(max_length=64)
     attendees = pw.CharField(max_length=400)
-    summary = pw.TextField(default="")
+    minutes = pw.TextField(default="")          # 会议纪要
 
     class Meta:
         table_name = "risk_meeting"
