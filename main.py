@@ -8,6 +8,8 @@
     python main.py demo --db D [--year 2022] [--scale K]   new database with a year of demo data
     python main.py print receipt|correction|rejection|fee|completion NUMBER [--db D] --out FILE.pdf
                          [--format a5|roll80|a4]              a hall document as PDF
+    python main.py print application|registration|rights|record|agreement|followup|closing|petition NUMBER
+                         [--db D] --out FILE.pdf [--item N]    a mediation document as PDF
     python main.py --version
 
 Errors print one line and exit 1; usage errors exit 2.
@@ -56,15 +58,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--year", type=int, default=2022, help="演示年份（默认 2022；当年只到今天）")
     demo.add_argument("--scale", type=int, default=1, help="规模倍数（默认 1 = 2022 年实际办件量；用于性能测试）")
 
-    document = commands.add_parser("print", help="把一窗受理文书输出为 PDF 文件（受理通知书、补正、不予受理、收费收据、办结通知书）")
-    document.add_argument("document", choices=["receipt", "correction", "rejection", "fee", "completion"],
-                          help="receipt 受理通知书，correction 补正材料通知书，rejection 不予受理通知书，"
-                               "fee 收费收据，completion 办结通知书")
-    document.add_argument("number", metavar="NUMBER", help="受理编号 SL-…（收费收据也可用收据编号 SF-…）")
+    document = commands.add_parser("print", help="把文书输出为 PDF 文件：一窗受理文书，调解案件文书，信访登记表")
+    document.add_argument("document", choices=["receipt", "correction", "rejection", "fee", "completion",
+                                               "application", "registration", "rights", "record", "agreement",
+                                               "followup", "closing", "petition"],
+                          help="一窗受理：receipt 受理通知书，correction 补正材料通知书，rejection 不予受理通知书，"
+                               "fee 收费收据，completion 办结通知书；矛盾调解：application 申请书，registration 受理登记表，"
+                               "rights 权利义务告知书，record 调解（调查）笔录，agreement 调解协议书，followup 回访记录，"
+                               "closing 结案报告表，petition 信访登记表")
+    document.add_argument("number", metavar="NUMBER",
+                          help="受理编号 SL-…（收费收据也可用收据编号 SF-…）、调解案件编号 TJ-… 或信访编号 XF-…")
     document.add_argument("--db", metavar="PATH|URL", dest="sub_db")
     document.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件（不能是已有文件）")
     document.add_argument("--format", choices=["a5", "roll80", "a4"], default=None,
-                          help="纸张：a5（A5 横向）、roll80（80 毫米热敏小票）、a4；默认用系统设置中的回执纸张")
+                          help="一窗受理文书的纸张：a5（A5 横向）、roll80（80 毫米热敏小票）、a4；默认用系统设置中的回执纸张")
+    document.add_argument("--item", type=int, default=None, metavar="N",
+                          help="第几份笔录或回访记录（1 = 第一份；默认最新一份）")
     return parser
 
 
@@ -225,7 +234,9 @@ def cmd_print(args) -> int:
     from models.accounts import CommandLineActor
     from models.db import close_database, describe
     from models.errors import TownDeskError
-    from models.hall import printing
+    from models.hall import printing as hall_printing
+    from models.mediation import printing as mediation_printing
+    from models.printouts import log_print
 
     out = Path(args.out)
     if out.exists():
@@ -236,10 +247,14 @@ def cmd_print(args) -> int:
     setup.open_app_database(target)
     try:
         setup.require_initialised(describe(target))
-        actor = CommandLineActor(frozenset({"hall.use"}))
-        printable = printing.render(actor, args.document, args.number, args.format)
+        if args.document in hall_printing.KINDS:
+            actor = CommandLineActor(frozenset({"hall.use"}))
+            printable = hall_printing.render(actor, args.document, args.number, args.format)
+        else:  # the mediation centre's documents are for signing: ID numbers in full
+            actor = CommandLineActor(frozenset({"mediation.use", "mediation.all", "people.full_id"}))
+            printable = mediation_printing.render(actor, args.document, args.number, args.item)
         out.write_bytes(printable.pdf)
-        printing.log_print(actor, printable, f"导出PDF {out.name}：")
+        log_print(actor, printable, f"导出PDF {out.name}：")
     finally:
         close_database()
     print(f"已生成 {printable.title}：{out}（{len(printable.pdf) // 1024} KB）")

@@ -6,13 +6,12 @@ document has really left the window (printed or saved), marking a second print a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from documents import hall as docs
-from models import accounts, audit, settings
+from models import accounts, settings
 from models.accounts import User, require
-from models.audit import AuditEntry
+from models.printouts import Printable, log_print  # noqa: F401 (the hall's callers use them from here)
 from models.db import to_local
 from models.errors import ValidationError
 from models.hall import cases
@@ -29,15 +28,6 @@ KINDS = {
 }
 # What people type on the command line → the layout keys of documents.layout.
 PAPER_ALIASES = {"a4": "A4", "a5": "A5", "roll80": "80mm", "80mm": "80mm"}
-
-
-@dataclass(frozen=True)
-class Printable:
-    kind: str
-    title: str          # e.g. 受理通知书 SL-DT00-20221012-0001
-    file_name: str      # e.g. 受理通知书-SL-DT00-20221012-0001.pdf
-    record: object      # the case or fee the audit line points at
-    pdf: bytes
 
 
 def paper_key(paper: str | None) -> str:
@@ -170,13 +160,3 @@ def documents_for(case: ServiceCase) -> list[str]:
     if case.status in (COMPLETED, DELIVERED):
         kinds.append("completion")
     return kinds
-
-
-def log_print(actor: User, printable: Printable, how: str = "打印") -> AuditEntry:
-    """Audit a document that left the window; the second and later prints say 重打."""
-    title = printable.title
-    earlier = (AuditEntry.select()
-               .where(AuditEntry.action == "print", AuditEntry.record_uid == str(printable.record.uid),
-                      AuditEntry.summary.contains(title))
-               .exists())
-    return audit.log(actor.username, "print", f"{how}{title}" + ("（重打）" if earlier else ""), printable.record)
