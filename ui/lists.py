@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractButton, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QVBoxLayout, QWidget,
+)
 
 from models.deadlines import DUE_SOON, DUE_TODAY, OVERDUE
+from models.errors import TownDeskError
+from ui.common import RecordTable, debounced, paint_hint, run_quietly, shortcut, show_problem
 
 PAGE = 200
 
@@ -120,3 +125,151 @@ class PagedTableModel(QAbstractTableModel):
         if role == Qt.DisplayRole and orientation == Qt.Horizontal:
             return self.headers[section]
         return None
+
+
+COUNT_CAP = 10_000   # counting stops here: a one-character search over a million records answers at once
+
+
+class ListPanel(QWidget):
+    """A search box over a paged list, with the area's filters under it: the first page shows at once,
+    the 共 N 件 under it is counted off the GUI thread; Enter in the box goes to the first row, Enter or a
+    double click on a row opens it.
+
+    A subclass builds its filter widgets, calls `build(first_row, second_row, legend)` and provides
+    `current_filter()` and `count(filter)`; widgets it passes to `watch()` refresh the list when changed.
+    """
+
+    opened = Signal(object)
+
+    def __init__(self, model: PagedTableModel, widths: Sequence[int], parent=None):
+        super().__init__(parent)
+        self.model = model
+        model.setParent(self)
+        self.search_edit = QLineEdit()
+        self.search_edit.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        self._counting = 0
+        self.error_label = paint_hint(QLabel(), "error")
+        self.error_label.hide()
+        self.table = RecordTable(model)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width)
+        self.timer = debounced(self, self.refresh, 250)
+        self.search_edit.textChanged.connect(self.timer.start)
+        self.search_edit.returnPressed.connect(self._enter_table)
+        self.table.doubleClicked.connect(self._open_selected)
+        for key in (Qt.Key_Return, Qt.Key_Enter):
+            shortcut(key, self.table, self._open_selected, Qt.WidgetShortcut)
+        self.setFocusProxy(self.search_edit)
+
+    def build(self, first: Sequence[QWidget], second: Sequence[QWidget], legend: str) -> None:
+        """Lay out: the first row (the search box stretches), the second row of filters, the table, the
+        count and a legend."""
+        top = QHBoxLayout()
+        for widget in first:
+            top.addWidget(widget, 1 if widget is self.search_edit else 0)
+        row = QHBoxLayout()
+        for widget in second:
+            row.addWidget(widget)
+        row.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label)
+        bottom.addStretch(1)
+        bottom.addWidget(paint_hint(QLabel(legend)))
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        if second:
+            layout.addLayout(row)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+    def watch(self, *widgets: QWidget) -> None:
+        """Refresh (debounced) when any of these filter widgets changes."""
+        for widget in widgets:
+            if isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(self.timer.start)
+            elif isinstance(widget, QAbstractButton):
+                widget.toggled.connect(self.timer.start)
+            elif isinstance(widget, QDateEdit):
+                widget.dateChanged.connect(self.timer.start)
+            elif isinstance(widget, QLineEdit):
+                widget.textChanged.connect(self.timer.start)
+
+    # --- what a subclass provides ------------------------------------------------------------------
+    def current_filter(self):
+        raise NotImplementedError
+
+    def count(self, flt) -> int:
+        """How many records the filter shows, counting no further than COUNT_CAP + 1 (runs off the GUI thread)."""
+        raise NotImplementedError
+
+    # --- the list ----------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Show the first page at once; the 共 N 件 under it is counted off the GUI thread."""
+        self.timer.stop()
+        try:
+            flt = self.current_filter()
+            self.model.set_filter(flt)
+        except TownDeskError as exc:
+            self.error_label.setText(exc.message)
+            self.error_label.show()
+            return
+        except Exception as exc:  # noqa: BLE001
+            show_problem(self, exc)
+            return
+        self.error_label.hide()
+        self._counting += 1
+        if self.model.exhausted:   # everything is on the first page: no need to count
+            self._show_count((self._counting, self.model.rowCount()))
+            return
+        self.count_label.setText(self.tr("正在统计件数……"))
+        asked = self._counting
+        run_quietly(lambda: (asked, self.count(flt)), self._show_count, self._count_failed)
+
+    def _show_count(self, answer: tuple[int, int]) -> None:
+        asked, total = answer
+        if asked != self._counting:   # the filter changed while counting
+            return
+        self.count_label.setText(self.tr("共 {0:,} 件").format(total) if total <= COUNT_CAP
+                                 else self.tr("超过 {0:,} 件，请用筛选条件缩小范围").format(COUNT_CAP))
+
+    def _count_failed(self, exc: BaseException) -> None:
+        self.count_label.setText("")
+        show_problem(self, exc)
+
+    def _enter_table(self) -> None:
+        self.refresh()
+        if self.model.rowCount():
+            self.table.setFocus()
+            self.table.select_row(0)
+
+    def _open_selected(self) -> None:
+        row = self.table.selected()
+        if row is not None:
+            self.opened.emit(row)
+
+
+def date_range(panel: ListPanel, label: str) -> tuple[QCheckBox, QDateEdit, QDateEdit]:
+    """An optional date range (off until ticked; the last month) whose changes refresh the panel."""
+    use = QCheckBox(label)
+    start, end = QDateEdit(QDate.currentDate().addMonths(-1)), QDateEdit(QDate.currentDate())
+    for edit in (start, end):
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setEnabled(False)
+        use.toggled.connect(edit.setEnabled)
+    panel.watch(use, start, end)
+    return use, start, end
+
+
+def choice_box(all_text: str, items: Sequence[tuple[str, Any]]) -> QComboBox:
+    """A filter combo: "全部…" (data "") then the items as (text, data)."""
+    combo = QComboBox()
+    combo.addItem(all_text, "")
+    for text, data in items:
+        combo.addItem(text, data)
+    return combo

@@ -36,7 +36,7 @@ class HallPage(QWidget):
         self.setFocusProxy(self.tabs)
         self.home.open_case.connect(self.open_case)
         self.home.new_intake.connect(self.show_counter)
-        self.cases.open_case.connect(self.open_case)
+        self.cases.opened.connect(self.open_case)
         self.counter.case_created.connect(lambda _c: self.cases.refresh())
         self.catalogue.changed.connect(lambda *_a: self.counter.matter.reload())
         self.holidays.changed.connect(self.home.refresh)
