@@ -549,3 +549,21 @@ class PrintPreviewDialog(QDialog):
             elif index in self._rendered:
                 label.clear()
                 del self._rendered[index]
+
+
+def show_printable(parent: QWidget, user, make):
+    """Preview the Printable that `make()` renders (window-modal, not blocking); a print or a saved copy is
+    audited, a second one as 重打. None after showing why the document could not be made."""
+    from models.printouts import log_print
+    from ui.common import show_problem
+
+    try:
+        printable = make()
+    except Exception as exc:  # noqa: BLE001 - TownDeskError shown as a message, anything else reported
+        show_problem(parent, exc)
+        return None
+    dialog = PrintPreviewDialog(parent, printable.pdf, printable.title, printable.file_name)
+    dialog.printed.connect(lambda _pages: log_print(user, printable, "打印"))
+    dialog.saved.connect(lambda _path: log_print(user, printable, "另存PDF："))
+    dialog.open()
+    return dialog
