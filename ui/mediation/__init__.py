@@ -1,0 +1,1 @@
+"""矛盾调解: the dispute mediation centre — disputes, petitions, risk meetings."""
