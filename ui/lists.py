@@ -13,12 +13,13 @@ from typing import Any, Callable, Sequence
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractButton, QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QVBoxLayout, QWidget,
+    QAbstractButton, QCheckBox, QComboBox, QDateEdit, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QVBoxLayout, QWidget,
 )
 
 from models.deadlines import DUE_SOON, DUE_TODAY, OVERDUE
 from models.errors import TownDeskError
-from ui.common import RecordTable, debounced, paint_hint, run_quietly, shortcut, show_problem
+from ui.common import RecordTable, RecordTableModel, debounced, paint_hint, run_quietly, shortcut, show_problem
 
 PAGE = 200
 
@@ -273,3 +274,39 @@ def choice_box(all_text: str, items: Sequence[tuple[str, Any]]) -> QComboBox:
     for text, data in items:
         combo.addItem(text, data)
     return combo
+
+
+class WatchList(QGroupBox):
+    """A home page's short list of what needs doing (due today, overdue, follow-ups…): a titled table that
+    says so in green when there is nothing to do. Enter or a double click on a row emits `activated`."""
+
+    activated = Signal(object)
+
+    def __init__(self, columns, empty_text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = RecordTableModel(columns, self)
+        self.table = RecordTable(self.model, select_on_focus=True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._activate)
+        for key in (Qt.Key_Return, Qt.Key_Enter):
+            shortcut(key, self.table, self._activate, Qt.WidgetShortcut)
+        self.empty = paint_hint(QLabel(empty_text), "ok")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.empty)
+
+    def show_rows(self, rows: list, title: str, alarm: bool = False) -> int:
+        """Fill the list; `title` may hold {0} for the count; `alarm` titles it in red. Returns the count."""
+        self.model.set_rows(rows)
+        self.setTitle(title.format(len(rows)))
+        self.table.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
+        self.setStyleSheet("QGroupBox { color: #b71c1c; font-weight: bold; }" if alarm and rows else "")
+        return len(rows)
+
+    def _activate(self, *_args) -> None:
+        row = self.table.selected()
+        if row is not None:
+            self.activated.emit(row)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from models.accounts import User
 from models.hall import cases
 from models.hall.calendar import work_calendar
 from models.hall.cases import CaseFilter
 from models.hall.tables import RATING_LEVELS
-from ui.common import shortcut, Column, RecordTable, RecordTableModel, paint_hint
+from ui.common import shortcut, Column, paint_hint
+from ui.lists import WatchList
 from ui.hall.case_list import left_text
 from ui.hall.case_view import StepDialog, _line
 
@@ -45,32 +46,21 @@ class HallHome(QWidget):
             Column(self.tr("承诺日期"), lambda c: f"{c.promised_date:%Y-%m-%d}"), Column(self.tr("时限"), left),
             Column(self.tr("经办人"), lambda c: c.clerk_name),
         ]
-        self.due_model = RecordTableModel(case_columns, self)
-        self.overdue_model = RecordTableModel(case_columns, self)
-        self.rectify_model = RecordTableModel([
+        self.due_box = WatchList(case_columns, self.tr("今天没有到期的办件。"))
+        self.overdue_box = WatchList(case_columns, self.tr("没有超期的办件。"))
+        self.rectify_box = WatchList([
             Column(self.tr("办件编号"), lambda r: r.case.number), Column(self.tr("申请人"), lambda r: r.case.applicant_name),
             Column(self.tr("评价"), lambda r: RATING_LEVELS[r.overall]), Column(self.tr("群众反映"), lambda r: r.comment),
             Column(self.tr("整改期限"), lambda r: f"{r.rectify_due:%Y-%m-%d}"),
-        ], self)
-        self.due_table, self.overdue_table, self.rectify_table = (
-            RecordTable(m, select_on_focus=True) for m in (self.due_model, self.overdue_model, self.rectify_model))
-        for table in (self.due_table, self.overdue_table, self.rectify_table):
-            table.verticalHeader().setVisible(False)
-            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-            table.horizontalHeader().setStretchLastSection(True)
-        for table in (self.due_table, self.overdue_table):
-            table.doubleClicked.connect(lambda _i, t=table: self._open(t))
-            for key in (Qt.Key_Return, Qt.Key_Enter):
-                shortcut(key, table, lambda t=table: self._open(t), Qt.WidgetShortcut)
-        self.rectify_table.doubleClicked.connect(self.close_rectification)
-        for key in (Qt.Key_Return, Qt.Key_Enter):
-            shortcut(key, self.rectify_table, self.close_rectification, Qt.WidgetShortcut)
-
-        self.empty = {}
-        self.due_box = self._box(self.due_table, self.tr("今天没有到期的办件。"))
-        self.overdue_box = self._box(self.overdue_table, self.tr("没有超期的办件。"))
-        self.rectify_box = self._box(self.rectify_table, self.tr("没有待整改的差评。"))
+        ], self.tr("没有待整改的差评。"))
         self.rectify_box.layout().addWidget(paint_hint(QLabel(self.tr("选中后按 Enter 填写整改结果。"))))
+        self.due_model, self.overdue_model, self.rectify_model = (
+            b.model for b in (self.due_box, self.overdue_box, self.rectify_box))
+        self.due_table, self.overdue_table, self.rectify_table = (
+            b.table for b in (self.due_box, self.overdue_box, self.rectify_box))
+        self.due_box.activated.connect(self.open_case)
+        self.overdue_box.activated.connect(self.open_case)
+        self.rectify_box.activated.connect(self.close_rectification)
 
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -83,50 +73,25 @@ class HallHome(QWidget):
         layout.addStretch(0)
         self.setFocusProxy(self.overdue_table)
 
-    def _box(self, table: RecordTable, empty_text: str) -> QGroupBox:
-        box = QGroupBox()
-        layout = QVBoxLayout(box)
-        layout.addWidget(table)
-        label = paint_hint(QLabel(empty_text), "ok")
-        layout.addWidget(label)
-        self.empty[table] = label
-        return box
-
     def refresh(self, today: date | None = None) -> None:
         self.today = today or date.today()
         due = cases.due_today(self.user, self.today)
         late = cases.overdue(self.user, self.today)
         rectify = cases.open_rectifications(self.user)
         received = cases.count_cases(self.user, CaseFilter(date_from=self.today, date_to=self.today))
-        self.due_model.set_rows(due)
-        self.overdue_model.set_rows(late)
-        self.rectify_model.set_rows(rectify)
-        self.due_box.setTitle(self.tr("今日到期（{0} 件）").format(len(due)))
-        self.overdue_box.setTitle(self.tr("已超期（{0} 件）").format(len(late)))
-        self.rectify_box.setTitle(self.tr("差评整改待办（{0} 件）").format(len(rectify)))
-        for table, box in ((self.due_table, self.due_box), (self.overdue_table, self.overdue_box),
-                           (self.rectify_table, self.rectify_box)):
-            rows = table.model().rowCount()
-            table.setVisible(rows > 0)
-            self.empty[table].setVisible(rows == 0)
+        boxes = ((self.due_box, due, self.tr("今日到期（{0} 件）")), (self.overdue_box, late, self.tr("已超期（{0} 件）")),
+                 (self.rectify_box, rectify, self.tr("差评整改待办（{0} 件）")))
+        for box, rows, title in boxes:
+            box.show_rows(rows, title, alarm=box is self.overdue_box)
             self.layout().setStretchFactor(box, 1 if rows else 0)
-        anything = any(t.model().rowCount() for t in (self.due_table, self.overdue_table, self.rectify_table))
+        anything = any(rows for _box, rows, _title in boxes)
         self.layout().setStretch(self.layout().count() - 1, 0 if anything else 1)
         self.summary.setText(self.tr("{0:%Y年%m月%d日}　今日收件 {1} 件").format(self.today, received))
-        if late:
-            self.overdue_box.setStyleSheet("QGroupBox { color: #b71c1c; font-weight: bold; }")
-        else:
-            self.overdue_box.setStyleSheet("")
 
     def showEvent(self, event):  # noqa: N802
         super().showEvent(event)
         if not event.spontaneous():
             self.refresh()
-
-    def _open(self, table: RecordTable) -> None:
-        case = table.selected()
-        if case is not None:
-            self.open_case.emit(case)
 
     def close_rectification(self, *_args):
         rating = self.rectify_table.selected()
