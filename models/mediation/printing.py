@@ -77,7 +77,9 @@ def dispute_document(actor: User, dispute: Dispute) -> docs.DisputeDocument:
         terms=tuple(docs.Term(t.content, t.manner, t.deadline, t.place) for t in disputes.terms(dispute)),
         agreed_on=dispute.agreed_on, outcome=OUTCOMES.get(dispute.status, ""),
         agreement_form=dispute.agreement_form, closed_on=dispute.closed_on,
-        close_reason=dispute.close_reason or dispute.oral_agreement, routes=tuple(dispute.routes),
+        close_reason=dispute.close_reason or (f"双方当事人达成口头协议，由人民调解员记录：{dispute.oral_agreement}"
+                                              if dispute.oral_agreement else ""),
+        routes=tuple(dispute.routes),
         judicial_confirmation=dispute.confirmation_result,
         performance=visits[-1].performed if visits else "")
 
