@@ -10,13 +10,17 @@ Modules:
 
 - ``documents.fonts``  — registers the CJK font once.
 - ``documents.layout`` — paper formats, styles, title block, key–value and list tables, the
-  number as Code128 barcode and QR code, signature/seal block, the numbered footer and the PDF
-  renderer.
+  number as Code128 barcode and QR code, signature/seal block (``signature_block``,
+  ``signature_lines``), the closing kept with the story's end (``keep_with_end``), the numbered
+  footer and the PDF renderer.
 - ``documents.hall``   — 一窗受理: 受理通知书（回执）, 补正材料通知书, 不予受理通知书, 办结通知书,
   收费收据.
+- ``documents.mediation`` — 人民调解 (A4): 申请书, 受理登记表, 权利义务告知书, 调解/调查笔录, 调解协议书,
+  回访记录, 结案报告表, 信访登记表.
 
 The hall documents and their data classes are re-exported here: ``from documents import
-completion_notice, CompletionDocument``.
+completion_notice, CompletionDocument``; the mediation documents are imported from their module:
+``from documents.mediation import agreement, DisputeDocument``.
 """
 
 from documents.hall import (

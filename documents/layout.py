@@ -17,8 +17,11 @@ reportlab flowables) is handed to ``render`` with a ``Paper``; ``render`` return
 - ``section``, ``para``, ``notes``, ``rule`` — headings, running text, numbered small-print notes.
 - ``signature_block`` — notes and the party's signature lines beside the office seal box (office
   name and date across it), kept on one page; on A5 notes, signature lines and seal in one row.
-- ``keep_with_end`` / ``KeepWithTableEnd`` — the closing block kept with the last rows of the table
-  before it, so a signature never stands alone on a page.
+  ``SignLines`` wraps a long label and splits a long list in pieces, so any number of parties
+  can sign.  ``signature_lines`` — signature lines and the date, no seal (records, applications).
+- ``keep_with_end`` / ``KeepWithEnd`` — the closing block kept with the end of the story before it
+  (the last rows of a table, or the end of its last paragraphs), so a signature never stands
+  alone on a page.
 - ``render`` — page frame, footer "编号：…  第 N 页 共 M 页" on every sheet, deterministic bytes
   (``invariant=1``), only the embedded TrueType font in the file.
 
@@ -53,6 +56,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    FrameBreak,
     HRFlowable,
     KeepTogether,
     PageTemplate,
@@ -85,9 +89,13 @@ __all__ = [
     "section",
     "para",
     "notes",
+    "SIGN_PIECE",
+    "BESIDE_SEAL",
     "SignLines",
     "SealMark",
     "signature_block",
+    "signature_lines",
+    "KeepWithEnd",
     "KeepWithTableEnd",
     "keep_with_end",
     "render",
@@ -783,20 +791,54 @@ def list_table(paper: Paper, columns: Sequence[Column], rows: Sequence[Sequence[
 # Signature and seal
 # --------------------------------------------------------------------------
 
-class SignLines(Flowable):
-    """"申请人（代理人）签收：______" lines; the rule is drawn, not typed with underscores."""
+SIGN_PIECE = 6          # signature lines a page never breaks between
+BESIDE_SEAL = 8         # signature lines beside the seal when there are many
 
-    def __init__(self, paper: Paper, lines: Sequence[str]):
+
+class SignLines(Flowable):
+    """"申请人（代理人）签收：______" lines; the rule is drawn, not typed with underscores.
+
+    A label wider than the column (a long company name) wraps, and the rule follows its last part,
+    so it never runs under a seal beside the lines.  A long list splits between lines in whole
+    pieces of ``piece`` lines (the rest on the next page), so any number of parties can sign."""
+
+    def __init__(self, paper: Paper, lines: Sequence[str], piece: int = SIGN_PIECE):
         super().__init__()
         self.paper = paper
         self.lines = tuple(lines)
-        self.gap = paper.body_size * 2.3
+        self.piece = max(1, piece)
+        self.gap = paper.body_size * 2.3            # a signature line
+        self.lead = paper.body_size * 1.45          # each further line of a wrapped label
         self.spaceBefore = paper.body_size * 0.6
+        self._labels = [[text] for text in self.lines]
+
+    def _heights(self) -> list[float]:
+        return [self.gap + (len(parts) - 1) * self.lead for parts in self._labels]
 
     def wrap(self, avail_width, avail_height):
+        size = self.paper.body_size
+        room = max(avail_width - 7 * size, 8 * size)
+        self._labels = [_split_label(text, room, size) for text in self.lines]
         self.width = avail_width
-        self.height = len(self.lines) * self.gap
+        self.height = len(self.lines) * self.gap + sum(len(parts) - 1 for parts in self._labels) * self.lead
         return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        """As many whole pieces as fit, and the rest (no space above it: one column of lines)."""
+        self.wrap(avail_width, avail_height)
+        heights = self._heights()
+        cut, used = 0, 0.0
+        for start in range(0, len(heights), self.piece):
+            used += sum(heights[start:start + self.piece])
+            if used > avail_height:
+                break
+            cut = start + self.piece
+        if not 0 < cut < len(self.lines):
+            return []
+        first = SignLines(self.paper, self.lines[:cut], self.piece)
+        rest = SignLines(self.paper, self.lines[cut:], self.piece)
+        first.spaceBefore, rest.spaceBefore = self.spaceBefore, 0
+        return [first, rest]
 
     def draw(self):
         size = self.paper.body_size
@@ -807,12 +849,28 @@ class SignLines(Flowable):
         canv.setStrokeColor(colors.black)
         canv.setLineWidth(0.6)
         line_end = self.width if self.paper.roll else min(self.width, 24 * size)
-        for i, text in enumerate(self.lines):
-            y = self.height - (i + 1) * self.gap + size * 0.8
-            canv.drawString(0, y, text)
-            start = stringWidth(text, FONT_NAME, size) + size * 0.3
+        wrapped = 0                                 # further label lines so far
+        for i, parts in enumerate(self._labels):
+            wrapped += len(parts) - 1
+            y = self.height - (i + 1) * self.gap - wrapped * self.lead + size * 0.8
+            for k, part in enumerate(parts):
+                canv.drawString(0, y + (len(parts) - 1 - k) * self.lead, part)
+            start = stringWidth(parts[-1], FONT_NAME, size) + size * 0.3
             canv.line(start, y - size * 0.3, max(line_end, start + 6 * size), y - size * 0.3)
         canv.restoreState()
+
+
+def _split_label(text: str, room: float, size: float) -> list[str]:
+    """``text`` in parts no wider than ``room`` (a hair of tolerance); a closing mark never starts one."""
+    if stringWidth(text, FONT_NAME, size) <= room + 0.01:
+        return [text]
+    parts, current = [], ""
+    for ch in text:
+        if current and stringWidth(current + ch, FONT_NAME, size) > room + 0.01 and ch not in _CHINESE_CANNOT_START:
+            parts.append(current)
+            current = ""
+        current += ch
+    return parts + [current]
 
 
 class SealMark(Flowable):
@@ -868,8 +926,15 @@ def signature_block(paper: Paper, *, sign_lines: Sequence[str], office_name: str
     Sheets: notes and signature lines on the left, the seal on the right, kept on one page; on a
     compact sheet (A5) the notes on the left and the signature lines beside them, left of the seal,
     so the block is only as tall as the seal.  Roll: everything stacked, the seal centred.
+    With more than ``BESIDE_SEAL`` + 4 signature lines (a collective dispute) only the last
+    ``BESIDE_SEAL`` stand beside the seal; the notes and the other lines stand above, in pieces a
+    page can break between.
     """
     left: list[Flowable] = notes(paper, notes_heading, notes_items) if notes_items else []
+    above: list[Flowable] = []
+    if not paper.roll and len(sign_lines) > BESIDE_SEAL + 4:
+        above = left + [SignLines(paper, sign_lines[:-BESIDE_SEAL])]
+        left, sign_lines = [], sign_lines[-BESIDE_SEAL:]
     lines = SignLines(paper, sign_lines)
     seal = SealMark(paper, office_name, date_text, seal_label)
     if paper.roll:
@@ -885,7 +950,8 @@ def signature_block(paper: Paper, *, sign_lines: Sequence[str], office_name: str
     if paper.compact and left and sign_lines:
         # a short sheet: notes on the left, the signature lines and the seal beside them on the right
         size = paper.body_size
-        sign_w = max(stringWidth(t, FONT_NAME, size) for t in sign_lines) + 7 * size
+        sign_w = min(max(stringWidth(t, FONT_NAME, size) for t in sign_lines) + 7 * size,
+                     paper.content_width * 0.4)     # a longer label wraps
         gap = size
         lines.spaceBefore = 0
         table = Table([[left, lines, seal]], colWidths=[paper.content_width - gap - sign_w - seal_w,
@@ -899,10 +965,34 @@ def signature_block(paper: Paper, *, sign_lines: Sequence[str], office_name: str
     else:
         table = Table([[left + [lines], seal]], colWidths=[paper.content_width - seal_w, seal_w],
                       style=TableStyle(commands))
-    return [Spacer(1, paper.body_size * (0.3 if paper.compact else 0.5)), KeepTogether([table])]
+    return [Spacer(1, paper.body_size * (0.3 if paper.compact else 0.5)), KeepTogether([*above, table])]
+
+
+def signature_lines(paper: Paper, sign_lines: Sequence[str], date_text: str) -> list[Flowable]:
+    """The closing of a record or an application: signature lines and the date under them on the
+    right, no seal, kept on one page.  On sheets more than ``SIGN_PIECE`` lines stand in two
+    columns, in pieces of ``SIGN_PIECE`` rows a page can break between."""
+    size = paper.body_size
+    lines = list(sign_lines)
+    if len(lines) > SIGN_PIECE and not paper.roll:
+        half = (len(lines) + 1) // 2
+        left, right = lines[:half], lines[half:]
+        gap = 1.5 * size
+        width = (paper.content_width - gap) / 2
+        style = TableStyle(_BARE_CELLS + [("FONT", (0, 0), (-1, -1), FONT_NAME, size),
+                                          ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                          ("RIGHTPADDING", (0, 0), (0, 0), gap)])
+        pieces: list[Flowable] = [
+            Table([[SignLines(paper, left[i:i + SIGN_PIECE]), SignLines(paper, right[i:i + SIGN_PIECE])]],
+                  colWidths=[width + gap, width], style=style, hAlign="LEFT")
+            for i in range(0, half, SIGN_PIECE)]
+    else:
+        pieces = [SignLines(paper, lines)]
+    return [Spacer(1, size * 0.5), KeepTogether([*pieces, Spacer(1, size * 0.6), para(paper, esc(date_text), "right")])]
 
 
 def _flattened(flowables: Sequence[Flowable]) -> list[Flowable]:
+    """The flowables with every ``KeepTogether`` unpacked (its own height is reportlab's "endless")."""
     out: list[Flowable] = []
     for f in flowables:
         out += _flattened(f._content) if isinstance(f, KeepTogether) else [f]
@@ -917,18 +1007,30 @@ def _height(flowables: Sequence[Flowable], width: float, canv) -> float:
     return total
 
 
-class KeepWithTableEnd(Flowable):
-    """A table followed by ``tail`` (the signature block), laid out so that the tail never stands
-    alone on a page: when they do not fit together, the table breaks so that at least its last
-    ``rows`` rows go to the next page with the tail (header rows repeat there), and when not even
-    that helps, the page breaks before the table.  Like ``KeepTogether`` it is never drawn itself;
-    it splits into its parts."""
+def _is_heading(flowable: Flowable) -> bool:
+    """A 小标题 made by ``section`` (its style is "<paper>-section")."""
+    return isinstance(flowable, Paragraph) and flowable.style.name.endswith("-section")
 
-    def __init__(self, table: Table, tail: Sequence[Flowable], rows: int = 2):
+
+class KeepWithEnd(Flowable):
+    """``group`` (the end of a story) followed by ``tail`` (the closing block), laid out so that the
+    tail never stands alone on a page.  When they do not fit together, the group breaks so that its
+    end goes to the next page with the tail: at least the last ``rows`` rows of a table ending the
+    group (its header rows repeat there), else its text — all of it when no taller than ``carry``,
+    else about ``carry`` of it, broken between flowables or inside a paragraph (reportlab's own
+    split: widows and orphans avoided), never right after a heading.  When not even that helps, the
+    page breaks before the group.  Like ``KeepTogether`` it is never drawn itself; it splits into
+    its parts."""
+
+    def __init__(self, group: Sequence[Flowable], tail: Sequence[Flowable], rows: int = 2, carry: float = 0.0):
         super().__init__()
-        self.table = table
+        self.group = list(group)
         self.tail = list(tail)
         self.rows = rows
+        self.carry = carry
+
+    def getSpaceBefore(self):
+        return self.group[0].getSpaceBefore() if self.group else 0
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
@@ -936,40 +1038,97 @@ class KeepWithTableEnd(Flowable):
 
     def split(self, avail_width, avail_height):
         canv = getattr(self, "canv", None)
-        table, tail = self.table, self.tail
-        table_h = table.wrapOn(canv, avail_width, avail_height)[1]
-        if table_h + _height(tail, avail_width, canv) <= avail_height:
-            return [table, *tail]
-        heights = list(table._rowHeights)
-        repeat = table.repeatRows
+        group, tail = self.group, self.tail
+        if not group or _height(group + tail, avail_width, canv) <= avail_height:
+            return [*group, *tail]
+        limit = avail_height                 # what this page may take of the group
+        if not isinstance(group[-1], Table):
+            group_h = _height(group, avail_width, canv)
+            limit = min(limit, group_h - min(group_h, self.carry))
+        first, rest = _split_flowables(group, avail_width, limit, canv, self.rows)
+        if first and rest:
+            return [*first, KeepWithEnd(rest, tail, self.rows, self.carry)]
+        frame = getattr(self, "_frame", None)
+        if frame is not None and not getattr(frame, "_atTop", False):
+            return [FrameBreak(), KeepWithEnd(group, tail, self.rows, self.carry)]
+        return [*group, *tail]               # at the top of a page already: nothing better to do
+
+
+class KeepWithTableEnd(KeepWithEnd):
+    """``KeepWithEnd`` of a single table: at least its last ``rows`` rows go with the tail."""
+
+    def __init__(self, table: Table, tail: Sequence[Flowable], rows: int = 2):
+        super().__init__([table], tail, rows)
+
+
+def _split_flowables(flowables: Sequence[Flowable], width: float, limit: float, canv,
+                     rows: int) -> tuple[list[Flowable], list[Flowable]]:
+    """``flowables`` cut in two, the first part at most ``limit`` high: between flowables, inside a
+    paragraph, or inside a table — one that ends ``flowables`` always, leaving at least its last
+    ``rows`` rows to the second part.  A heading (or a gap) ending the first part goes to the second."""
+    first: list[Flowable] = []
+    rest: list[Flowable] = []
+    used = 0.0
+    for n, f in enumerate(flowables):
+        space = f.getSpaceBefore() if first else 0
+        h = f.wrapOn(canv, width, 0xffffff)[1] + f.getSpaceAfter() + space
+        end_table = isinstance(f, Table) and n == len(flowables) - 1
+        if used + h <= limit and not end_table:
+            first.append(f)
+            used += h
+            continue
+        parts = _cut(f, width, limit - used - space, rows if end_table else 0)
+        if parts:
+            first.append(parts[0])
+            rest = [parts[1], *flowables[n + 1:]]
+        else:
+            rest = list(flowables[n:])
+        break
+    while first and (isinstance(first[-1], Spacer) or _is_heading(first[-1])):
+        rest.insert(0, first.pop())
+    return first, rest
+
+
+def _cut(f: Flowable, width: float, room: float, rows: int) -> list[Flowable]:
+    """``f`` (wrapped already) in two parts, the first at most ``room`` high, or [] where it cannot
+    be: a paragraph between lines, a table between rows (header rows repeated) with at least its
+    last ``rows`` rows in the second part; other flowables not at all."""
+    parts: list[Flowable] = []
+    if isinstance(f, Paragraph) and room > 0.01:
+        parts = f.split(width, room - 0.01)
+    elif isinstance(f, Table):
+        heights = list(f._rowHeights)
+        repeat = f.repeatRows
         header = len(repeat) if isinstance(repeat, (tuple, list)) else int(repeat or 0)
-        last_here = len(heights) - min(self.rows, len(heights) - header)   # rows this page may take
+        last_here = len(heights) - min(rows, len(heights) - header)    # rows this part may take
         used, fit = 0.0, 0
         for n, h in enumerate(heights[:last_here]):
-            if used + h > avail_height:
+            if used + h > room:
                 break
             used, fit = used + h, n + 1
         if fit > header:
-            parts = table.split(avail_width, used + 0.01)
-            if len(parts) == 2:
-                return [parts[0], KeepWithTableEnd(parts[1], tail, self.rows)]
-        frame = getattr(self, "_frame", None)
-        if frame is not None and not getattr(frame, "_atTop", False):
-            from reportlab.platypus.doctemplate import FrameBreak
-            return [FrameBreak(), KeepWithTableEnd(table, tail, self.rows)]
-        return [table, *tail]               # at the top of a page already: nothing better to do
+            parts = f.split(width, used + 0.01)
+    return parts if len(parts) == 2 else []
 
 
-def keep_with_end(paper: Paper, story: list[Flowable], tail: Sequence[Flowable], rows: int = 2) -> list[Flowable]:
-    """``story`` followed by ``tail`` (a closing block), the tail kept with the end of the story:
-    with the last ``rows`` rows of a table that ends it (``KeepWithTableEnd``), else with its last
-    flowable.  On the roll (one slip) simply the two."""
+def keep_with_end(paper: Paper, story: list[Flowable], tail: Sequence[Flowable], rows: int = 2,
+                  carry: float | None = None) -> list[Flowable]:
+    """``story`` followed by ``tail`` (a closing block), the tail kept with the end of the story by
+    ``KeepWithEnd``: with the last ``rows`` rows of a table that ends it, else with its last group —
+    a closing ``KeepTogether`` (a clause, a last section) or its last flowable, with the heading
+    before it — whole, or about ``carry`` points of its end when it is long (default: a third of the
+    page).  ``KeepTogether`` blocks in the group and the tail are unpacked: reportlab's reports an
+    endless height, so one nested in another would force a page break instead of keeping anything
+    together.  On the roll (one slip) simply the two."""
     if paper.roll or not story:
         return list(story) + list(tail)
     *head, last = story
-    if isinstance(last, Table):
-        return head + [KeepWithTableEnd(last, tail, rows)]
-    return head + [KeepTogether([last, *tail])]
+    group = _flattened([last])
+    if head and _is_heading(head[-1]):      # a heading never stays behind what it heads
+        group.insert(0, head.pop())
+    if carry is None:
+        carry = (paper.height - paper.margin_top - paper.margin_bottom) / 3
+    return head + [KeepWithEnd(group, _flattened(tail), rows, carry)]
 
 
 # --------------------------------------------------------------------------

@@ -34,11 +34,9 @@ from typing import Callable, Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from documents import layout
-from documents.fonts import FONT_NAME
 from documents.layout import Column, Field, Paper, esc
 
 __all__ = [
@@ -456,60 +454,6 @@ def _clauses(p: Paper, terms: Sequence[Term]) -> list[Flowable]:
     return out
 
 
-_BARE = [
-    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-    ("TOPPADDING", (0, 0), (-1, -1), 0),
-    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-]
-
-
-class _SignLines(layout.SignLines):
-    """``layout.SignLines`` whose labels wrap: a label wider than the column (a long company name)
-    goes on over more lines, the rule for the signature after its last part; short labels look
-    exactly as ``SignLines`` draws them."""
-
-    def wrap(self, avail_width, avail_height):
-        size = self.paper.body_size
-        room = max(avail_width - 7 * size, 8 * size)
-        self._groups = [_split_label(text, room, size) for text in self.lines]
-        self._lead = size * 1.45
-        self.width = avail_width
-        self.height = sum((len(g) - 1) * self._lead + self.gap for g in self._groups)
-        return self.width, self.height
-
-    def draw(self):
-        size = self.paper.body_size
-        canv = self.canv
-        canv.saveState()
-        canv.setFont(FONT_NAME, size)
-        canv.setFillColor(colors.black)
-        canv.setStrokeColor(colors.black)
-        canv.setLineWidth(0.6)
-        line_end = min(self.width, 24 * size)
-        top = self.height
-        for group in self._groups:
-            bottom = top - (len(group) - 1) * self._lead - self.gap
-            y = bottom + size * 0.8
-            for k, part in enumerate(group):
-                canv.drawString(0, y + (len(group) - 1 - k) * self._lead, part)
-            start = stringWidth(group[-1], FONT_NAME, size) + size * 0.3
-            canv.line(start, y - size * 0.3, max(line_end, start + 6 * size), y - size * 0.3)
-            top = bottom
-        canv.restoreState()
-
-
-def _split_label(text: str, room: float, size: float) -> list[str]:
-    """``text`` in parts no wider than ``room``; a closing mark never starts a part."""
-    parts, current = [], ""
-    for ch in text:
-        if current and stringWidth(current + ch, FONT_NAME, size) > room and ch not in "，：；、。）》":
-            parts.append(current)
-            current = ""
-        current += ch
-    return parts + [current]
-
-
 def _sign_label(party: DisputeParty, person: str = "（签名或捺印）") -> list[str]:
     """The signature lines of one party: a person signs or fingerprints; an organisation seals,
     and its representative signs."""
@@ -521,154 +465,13 @@ def _sign_label(party: DisputeParty, person: str = "（签名或捺印）") -> l
     return [f"{party.side}　{party.name}{person}："]
 
 
-_BESIDE_SEAL = 8         # signature lines beside the seal; more go above it
-_CHUNK = 6               # signature lines in one unbreakable piece
+_SEAL_LABEL = "（人民调解委员会印）"
 
 
-def _seal_block(p: Paper, sign_lines: Sequence[str], office_name: str, date_text: str,
-                seal_label: str = "（人民调解委员会印）") -> list[Flowable]:
-    """``layout.signature_block`` with wrapping signature labels: the lines on the left, the seal
-    with the office name and date beside them, on one page.  With many parties (a collective
-    dispute) the first lines stand above, in pieces a page can break between."""
-    size = p.body_size
-    lines = list(sign_lines)
-    above, beside = (lines[:-_BESIDE_SEAL], lines[-_BESIDE_SEAL:]) if len(lines) > _BESIDE_SEAL + 4 else ([], lines)
-    seal = layout.SealMark(p, office_name, date_text, seal_label)
-    seal_w = max(2 * p.seal_radius, stringWidth(office_name, FONT_NAME, size)) + size
-    table = Table([[[_SignLines(p, beside)], seal]], colWidths=[p.content_width - seal_w, seal_w],
-                  style=TableStyle(_BARE + [
-                      ("FONT", (0, 0), (-1, -1), FONT_NAME, size),
-                      ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
-                      ("VALIGN", (-1, 0), (-1, 0), "MIDDLE"),
-                      ("ALIGN", (-1, 0), (-1, 0), "RIGHT"),
-                  ]))
-    pieces: list[Flowable] = [_SignLines(p, above[i:i + _CHUNK]) for i in range(0, len(above), _CHUNK)]
-    for piece in pieces[1:]:
-        piece.spaceBefore = 0           # the pieces read as one column of lines
-    return [Spacer(1, size * 0.5), KeepTogether([*pieces, table])]
-
-
-def _sign_block(p: Paper, sign_lines: Sequence[str], date_text: str) -> list[Flowable]:
-    """Signature lines and the date under them on the right, no seal (a record, an application).
-    More than six lines stand in two columns (in pieces of six rows a page can break between)."""
-    size = p.body_size
-    lines = list(sign_lines)
-    if len(lines) > _CHUNK:
-        half = (len(lines) + 1) // 2
-        left, right = lines[:half], lines[half:]
-        gap = 1.5 * size
-        width = (p.content_width - gap) / 2
-        style = TableStyle(_BARE + [("FONT", (0, 0), (-1, -1), FONT_NAME, size),
-                                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                    ("RIGHTPADDING", (0, 0), (0, 0), gap)])
-        pieces: list[Flowable] = [
-            Table([[_SignLines(p, left[i:i + _CHUNK]), _SignLines(p, right[i:i + _CHUNK])]],
-                  colWidths=[width + gap, width], style=style, hAlign="LEFT")
-            for i in range(0, half, _CHUNK)]
-    else:
-        pieces = [_SignLines(p, lines)]
-    return [Spacer(1, size * 0.5), KeepTogether([*pieces, Spacer(1, size * 0.6),
-                                                 layout.para(p, esc(date_text), "right")])]
-
-
-def _flat(flowables: Sequence[Flowable]) -> list[Flowable]:
-    out: list[Flowable] = []
-    for f in flowables:
-        out += _flat(f._content) if isinstance(f, KeepTogether) else [f]
-    return out
-
-
-def _keep_closing(p: Paper, story: list[Flowable], tail: Sequence[Flowable]) -> list[Flowable]:
-    """``story`` and its closing ``tail`` (the signature lines, the seal), the tail never alone on a page.
-
-    A story ending with a table goes to ``layout.keep_with_end``.  Otherwise the story's last group
-    (a ``KeepTogether`` — a clause, a last section — or its last flowable, with the heading before
-    it) is kept with the tail by ``_KeepWithEnd``, which, unlike ``KeepTogether``, also copes with
-    a group longer than a page: such a group is split so that its last part goes with the tail.
-    (``layout.keep_with_end`` would wrap a paragraph and the tail in a ``KeepTogether``; the tail of
-    ``signature_block`` holds one, and reportlab's ``KeepTogether`` reports an endless height from
-    ``wrap``, so a nested one forces a page break instead of keeping anything together.)"""
-    story, tail = list(story), _flat(tail)
-    if not story or isinstance(story[-1], Table):
-        return layout.keep_with_end(p, story, tail)
-    *head, last = story
-    group = _flat([last])
-    if head and _is_heading_paragraph(head[-1]):           # a heading never stays behind its only paragraph
-        group.insert(0, head.pop())
-    frame_height = p.height - p.margin_top - p.margin_bottom
-    return head + [_KeepWithEnd(group, tail, carry=frame_height / 3)]
-
-
-def _stacked_height(flowables: Sequence[Flowable], width: float, canv) -> float:
-    total = 0.0
-    for n, f in enumerate(flowables):
-        total += f.wrapOn(canv, width, 0xffffff)[1] + f.getSpaceAfter() + (f.getSpaceBefore() if n else 0)
-    return total
-
-
-class _KeepWithEnd(Flowable):
-    """``group`` (running text) followed by ``tail`` (the closing block), the tail never alone on a
-    page: when they do not fit together, the group breaks so that its last part — all of it when
-    it is no taller than ``carry``, else about ``carry`` of it — goes to the next page with the
-    tail; the break falls between flowables or inside a paragraph (reportlab's own split, widows
-    and orphans avoided), never right after a heading.  Like ``KeepTogether`` it is never drawn
-    itself; it splits into its parts."""
-
-    def __init__(self, group: Sequence[Flowable], tail: Sequence[Flowable], carry: float):
-        super().__init__()
-        self.group = list(group)
-        self.tail = list(tail)
-        self.carry = carry
-
-    def wrap(self, avail_width, avail_height):
-        self.width = avail_width
-        return avail_width, 0xffffff        # always split
-
-    def split(self, avail_width, avail_height):
-        from reportlab.platypus.doctemplate import FrameBreak
-
-        canv = getattr(self, "canv", None)
-        group_h = _stacked_height(self.group, avail_width, canv)
-        if group_h + _stacked_height(self.tail, avail_width, canv) <= avail_height:
-            return [*self.group, *self.tail]
-        limit = min(avail_height, group_h - min(group_h, self.carry))   # what this page may take
-        first, rest = _split_flowables(self.group, avail_width, limit, canv)
-        if first and rest:
-            return [*first, _KeepWithEnd(rest, self.tail, self.carry)]
-        frame = getattr(self, "_frame", None)
-        if frame is not None and not getattr(frame, "_atTop", False):
-            return [FrameBreak(), _KeepWithEnd(self.group, self.tail, self.carry)]
-        return [*self.group, *self.tail]    # at the top of a page already: nothing better to do
-
-
-def _split_flowables(flowables: Sequence[Flowable], width: float, limit: float,
-                     canv) -> tuple[list[Flowable], list[Flowable]]:
-    """``flowables`` cut in two, the first part at most ``limit`` high (a paragraph split inside)."""
-    first: list[Flowable] = []
-    used = 0.0
-    rest: list[Flowable] = []
-    for n, f in enumerate(flowables):
-        h = f.wrapOn(canv, width, 0xffffff)[1] + f.getSpaceAfter() + (f.getSpaceBefore() if first else 0)
-        if used + h <= limit:
-            first.append(f)
-            used += h
-            continue
-        room = limit - used - (f.getSpaceBefore() if first else 0) - 0.01
-        parts = f.split(width, room) if isinstance(f, Paragraph) and room > 0 else []
-        if len(parts) == 2:
-            first.append(parts[0])
-            rest = [parts[1], *flowables[n + 1:]]
-        else:
-            rest = list(flowables[n:])
-        break
-    while first and (isinstance(first[-1], Spacer) or _is_heading_paragraph(first[-1])):
-        rest.insert(0, first.pop())         # a heading (or a gap) goes with the text under it
-    return first, rest
-
-
-def _is_heading_paragraph(flowable: Flowable) -> bool:
-    """A 小标题 made by ``layout.section`` (its style is "<paper>-section")."""
-    return isinstance(flowable, Paragraph) and flowable.style.name.endswith("-section")
+def _sealed(p: Paper, doc: DisputeDocument, sign_lines: Sequence[str], on: date | None) -> list[Flowable]:
+    """The signature lines beside the committee's seal, its name and the date across it."""
+    return layout.signature_block(p, sign_lines=sign_lines, office_name=committee_title(doc.committee),
+                                  date_text=_date(on), seal_label=_SEAL_LABEL)
 
 
 def _head(p: Paper, doc: DisputeDocument, title: str, number: str | None = None,
@@ -737,7 +540,7 @@ def application(doc: DisputeDocument) -> bytes:
             layout.para(p, esc(f"{committee_title(doc.committee)}："), "addressee"),
             layout.para(p, esc(f"{who}已了解人民调解的性质、原则和效力，自愿申请你委员会对上述纠纷进行调解。"))])
         lines = [line for party in applicants for line in _sign_label(party, "（签名或捺印）")]
-        return _keep_closing(p, flow + [last], _sign_block(p, lines, f"申请日期：{_date(doc.accepted_on)}"))
+        return layout.keep_with_end(p, flow + [last], layout.signature_lines(p, lines, f"申请日期：{_date(doc.accepted_on)}"))
 
     return _render_case(doc, "人民调解申请书", story)
 
@@ -761,8 +564,7 @@ def registration(doc: DisputeDocument) -> bytes:
         flow.append(KeepTogether(_text(p, doc.facts)))      # its end goes with the signatures
         lines = [line for party in _applicants(doc) for line in _sign_label(party)]
         lines.append(f"登记人{'　' + doc.registrar if doc.registrar else ''}（签名）：")
-        return _keep_closing(p, flow, _seal_block(p, lines, committee_title(doc.committee),
-                                                         _date(doc.accepted_on)))
+        return layout.keep_with_end(p, flow, _sealed(p, doc, lines, doc.accepted_on))
 
     return _render_case(doc, "人民调解受理登记表", story)
 
@@ -820,8 +622,7 @@ def rights_notice(doc: DisputeDocument) -> bytes:
         ending.append(layout.para(p, esc("以上权利义务已告知，当事人已收到本告知书。"), "plain"))
         flow.append(KeepTogether(ending))
         lines = [line for party in doc.parties for line in _sign_label(party, "（签收）")]
-        return _keep_closing(p, flow, _seal_block(p, lines, committee_title(doc.committee),
-                                                         _date(doc.accepted_on)))
+        return layout.keep_with_end(p, flow, _sealed(p, doc, lines, doc.accepted_on))
 
     return _render_case(doc, "人民调解权利义务告知书", story)
 
@@ -860,7 +661,7 @@ def session_record(doc: DisputeDocument, session: SessionRecord) -> bytes:
         lines = [f"{name}（签名或捺印）：" for name in session.attendees]
         lines += [f"{host}　{name}（签名）：" for name in session.mediators]
         lines.append(f"记录人{'　' + session.recorder if session.recorder else ''}（签名）：")
-        return _keep_closing(p, flow, _sign_block(p, lines, _date(session.started_at.date())))
+        return layout.keep_with_end(p, flow, layout.signature_lines(p, lines, _date(session.started_at.date())))
 
     return _render_case(doc, title, story)
 
@@ -906,9 +707,9 @@ def agreement(doc: DisputeDocument) -> bytes:
         tail += layout.notes(p, "告知事项", AGREEMENT_NOTES)
         lines = [line for party in doc.parties for line in _sign_label(party, "（签名或按指印）")]
         lines += [f"人民调解员　{name}（签名）：" for name in doc.mediators] or ["人民调解员（签名）："]
-        tail += _seal_block(p, lines, committee_title(doc.committee), _date(doc.agreed_on))
+        tail += _sealed(p, doc, lines, doc.agreed_on)
         # the last clause, the closing sentences, the signatures and the seal on one page
-        return _keep_closing(p, flow, tail)
+        return layout.keep_with_end(p, flow, tail)
 
     return _render_case(doc, "人民调解协议书", story, footer=footer)
 
@@ -937,7 +738,7 @@ def followup_record(doc: DisputeDocument, visit: FollowUpRecord) -> bytes:
         flow.append(KeepTogether(_text(p, visit.notes, empty="（无）")))
         lines = [f"被回访人{'　' + visit.visited if visit.visited else ''}（签名或捺印）：",
                  f"回访人{'　' + visit.visitor if visit.visitor else ''}（签名）："]
-        return _keep_closing(p, flow, _sign_block(p, lines, _date(visit.visited_on)))
+        return layout.keep_with_end(p, flow, layout.signature_lines(p, lines, _date(visit.visited_on)))
 
     return _render_case(doc, "人民调解回访记录", story)
 
@@ -977,8 +778,7 @@ def closing_report(doc: DisputeDocument) -> bytes:
         flow += [*ending[:2], KeepTogether(ending[2:])]
         lines = [f"人民调解员　{name}（签名）：" for name in doc.mediators] or ["人民调解员（签名）："]
         lines.append("人民调解委员会主任（签名）：")
-        return _keep_closing(p, flow, _seal_block(p, lines, committee_title(doc.committee),
-                                                         _date(doc.closed_on)))
+        return layout.keep_with_end(p, flow, _sealed(p, doc, lines, doc.closed_on))
 
     return _render_case(doc, "人民调解案件结案报告表", story)
 
@@ -1031,7 +831,7 @@ def petition_registration(p_doc: PetitionDocument) -> bytes:
                                       for n, reply in enumerate(p_doc.replies, 1)]))
         lines = [f"信访人　{party.name}（签名或捺印）：" for party in p_doc.petitioners] or ["信访人（签名或捺印）："]
         lines.append(f"登记人{'　' + p_doc.registrar if p_doc.registrar else ''}（签名）：")
-        return _keep_closing(p, flow, _sign_block(p, lines, _date(p_doc.received_at.date())))
+        return layout.keep_with_end(p, flow, layout.signature_lines(p, lines, _date(p_doc.received_at.date())))
 
     return _render("信访登记表", p_doc.number, office, p_doc.matter[:40], story,
                    footer=f"登记编号：{p_doc.number}")

@@ -12,8 +12,10 @@ from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from documents import layout
+from documents.fonts import FONT_NAME
 from documents.hall import (
     IntakeDocument,
     Office,
@@ -610,6 +612,89 @@ def test_signature_block_never_stands_alone_on_a_page(paper):
         last = squash(reader.pages[-1].extract_text())
         assert "签收" in last
         assert squash(materials[-1].name) in last, (paper, count, len(reader.pages))
+
+
+# --------------------------------------------------------------------------
+# The closing block after running text; long and many signature lines (documents.layout)
+# --------------------------------------------------------------------------
+
+CLOSING_TEXT = "申请人对本通知书所列事项已知悉，自愿按照上述要求办理，并对所提交材料的真实性负责。"
+
+
+def closing_story(paper_key: str, paragraphs: int, last: int = 0):
+    """A notice of running text ending with a paragraph (``last`` sentences long), the signature
+    block kept with its end."""
+    paper = layout.paper_for(paper_key)
+
+    def story():
+        flow = layout.title_block(paper, office_title(OFFICE), "告知书", NUMBER)
+        flow += [layout.para(paper, layout.esc(f"第{n}段。" + CLOSING_TEXT * 3)) for n in range(1, paragraphs + 1)]
+        flow.append(layout.para(paper, layout.esc(CLOSING_TEXT * last + "此为正文的最后一句。")))
+        closing = layout.signature_block(paper, sign_lines=("申请人签收：",), office_name=office_title(OFFICE),
+                                         date_text="2026年11月26日")
+        return layout.keep_with_end(paper, flow, closing)
+
+    return layout.render(paper, story, footer=f"编号：{NUMBER}", title="告知书")
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5"])
+def test_a_closing_paragraph_stays_with_the_signature_without_a_needless_page(paper):
+    """A nested KeepTogether (the signature block's) must not push a short notice onto a second page."""
+    reader, text = text_of(closing_story(paper, 2))
+    assert len(reader.pages) == 1 and "此为正文的最后一句。申请人签收：" in text
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5"])
+def test_the_end_of_long_running_text_goes_with_the_signature(paper):
+    """Whatever the length, the last page has the signature with the text's end: the whole last
+    paragraph when short, the end of it (several lines) when it is long."""
+    for paragraphs, last in [(n, 0) for n in range(4, 40, 5)] + [(2, n) for n in range(10, 80, 12)]:
+        reader, _ = text_of(closing_story(paper, paragraphs, last))
+        page = squash(reader.pages[-1].extract_text())
+        assert "此为正文的最后一句。申请人签收：" in page and "受理专用章" in page, (paper, paragraphs, last)
+        if last and len(reader.pages) > 1:
+            assert page.count(CLOSING_TEXT) >= 2, (paper, paragraphs, last)       # more than its last line
+
+
+def test_a_long_signature_label_wraps_clear_of_the_seal():
+    paper = layout.paper_for("A4")
+    label = "被申请人　重庆市綦江区通达路桥工程有限公司打通镇石林村至大坪村村道硬化工程项目部（盖章）："
+    lines = layout.SignLines(paper, ["申请人　刘桂兰（签名）：", label])
+    width = 250
+    _, height = lines.wrap(width, 1000)
+    parts = lines._labels[1]
+    assert len(parts) > 1 and "".join(parts) == label and lines._labels[0] == ["申请人　刘桂兰（签名）："]
+    assert all(stringWidth(part, FONT_NAME, paper.body_size) <= width - 7 * paper.body_size + 0.01 for part in parts)
+    assert height == pytest.approx(2 * lines.gap + (len(parts) - 1) * lines.lead)
+    assert not any(part.startswith(("，", "：", "）")) for part in parts)
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5", "80mm"])
+def test_any_number_of_signature_lines_flows_over_pages(paper):
+    p = layout.paper_for(paper)
+    signers = [f"申请人　务工人员{i:02d}（签名或捺印）：" for i in range(1, 46)]
+
+    def story():
+        flow = layout.title_block(p, office_title(OFFICE), "协议书", NUMBER)
+        flow.append(layout.para(p, layout.esc(CLOSING_TEXT)))
+        return layout.keep_with_end(p, flow, layout.signature_block(
+            p, sign_lines=signers, office_name=office_title(OFFICE), date_text="2026年11月26日"))
+
+    reader, text = text_of(layout.render(p, story, footer=f"编号：{NUMBER}", title="协议书"))
+    assert all(squash(line) in text for line in signers)
+    last = squash(reader.pages[-1].extract_text())
+    assert squash(signers[-1]) in last and "受理专用章" in last
+    if paper != "80mm":
+        assert len(reader.pages) > 1
+
+
+def test_signature_lines_split_in_whole_pieces():
+    paper = layout.paper_for("A4")
+    lines = layout.SignLines(paper, [f"务工人员{i:02d}（签名）：" for i in range(1, 21)])
+    first, rest = lines.split(paper.content_width, 8.5 * lines.gap)
+    assert len(first.lines) == layout.SIGN_PIECE and len(rest.lines) == 20 - layout.SIGN_PIECE
+    assert rest.spaceBefore == 0
+    assert lines.split(paper.content_width, 5 * lines.gap) == []         # not even one piece fits
 
 
 def test_printing_is_prepared_in_the_background_while_the_user_logs_in():
