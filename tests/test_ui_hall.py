@@ -328,3 +328,27 @@ def test_the_clerks_window_is_remembered_and_printed_on_the_receipt(qtbot, count
     counter.window_edit.setText("窗" * 21)
     counter.window_edit.editingFinished.emit()
     assert "受理窗口" in counter.error_label.text() or "窗口名称" in counter.error_label.text()
+
+
+def test_deadline_colours_show_through_the_application_theme(qtbot, clerk, resident):
+    """qt-material's item rules paint over a model's colours; the tables' delegate paints them back."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import apply_theme
+
+    apply_theme(QApplication.instance(), QApplication.font().family())
+    try:
+        accepted_case(clerk, resident, now=datetime(2022, 3, 1, 2, 0))   # long overdue
+        panel = CaseListPanel(clerk)
+        qtbot.addWidget(panel)
+        panel.resize(1200, 400)
+        panel.refresh()
+        panel.show()
+        qtbot.waitExposed(panel)
+        image = panel.table.viewport().grab().toImage()
+        rect = panel.table.visualRect(panel.model.index(0, 1))
+        colour = QColor(image.pixel(rect.center().x(), rect.top() + 2))
+        assert colour.name() == "#fde0dc"
+    finally:
+        QApplication.instance().setStyleSheet("")

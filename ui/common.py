@@ -13,10 +13,10 @@ from typing import Any, Callable
 from PySide6.QtCore import (
     QAbstractTableModel, QCoreApplication, QItemSelectionModel, QModelIndex, QObject, Qt, QThread, QTimer, Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QProgressDialog, QPushButton,
-    QTableView, QWidget,
+    QAbstractItemView, QApplication, QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QProgressDialog,
+    QPushButton, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget,
 )
 
 from models.db import on_own_connection, to_local
@@ -249,6 +249,36 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
 
+class ColourDelegate(QStyledItemDelegate):
+    """Paints a model's BackgroundRole and ForegroundRole colours, which the application's theme (qt-material:
+    ``QTableView::item { color: …; border-color: … }``) otherwise paints over: a row due today or overdue
+    would look like any other. Selected rows keep the selection's colours."""
+
+    def paint(self, painter, option, index):
+        background, foreground = index.data(Qt.BackgroundRole), index.data(Qt.ForegroundRole)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        selected = bool(opt.state & QStyle.State_Selected)
+        if isinstance(background, QBrush) and not selected:
+            painter.fillRect(opt.rect, background)
+        if not isinstance(foreground, QBrush) or selected or not opt.text:
+            style.drawControl(QStyle.CE_ItemViewItem, opt, painter, widget)
+            return
+        rect = style.subElementRect(QStyle.SE_ItemViewItemText, opt, widget)
+        text, opt.text = opt.text, ""
+        style.drawControl(QStyle.CE_ItemViewItem, opt, painter, widget)   # the panel and focus, no text
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(foreground.color())
+        margin = style.pixelMetric(QStyle.PM_FocusFrameHMargin, None, widget) + 1
+        rect = rect.adjusted(margin, 0, -margin, 0)
+        painter.drawText(rect, int(opt.displayAlignment),
+                         opt.fontMetrics.elidedText(text, opt.textElideMode, rect.width()))
+        painter.restore()
+
+
 class RecordTable(QTableView):
     """A read-only table over a RecordTableModel: whole rows, one at a time; Tab leaves it.
 
@@ -266,6 +296,7 @@ class RecordTable(QTableView):
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.horizontalHeader().setStretchLastSection(True)
+        self.setItemDelegate(ColourDelegate(self))   # rows coloured by deadline show through the theme
 
     def selected(self):
         """The selected record, or None."""

@@ -303,7 +303,8 @@ class WatchList(QGroupBox):
         self.setTitle(title.format(len(rows)))
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)
-        self.setStyleSheet("QGroupBox { color: #b71c1c; font-weight: bold; }" if alarm and rows else "")
+        # the theme colours every title: only a ::title rule turns this one red
+        self.setStyleSheet("QGroupBox::title { color: #b71c1c; font-weight: bold; }" if alarm and rows else "")
         return len(rows)
 
     def _activate(self, *_args) -> None:
