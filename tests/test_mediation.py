@@ -442,3 +442,23 @@ def test_a_username_with_a_wildcard_character_sees_only_its_own_cases(make_user,
     case = disputes.register(lead, entry(zhang, li, mediators=["wang_a"]), now=AT)
     assert disputes.list_disputes(exact, DisputeFilter(mine=True)) == [case]
     assert disputes.list_disputes(lookalike, DisputeFilter()) == []
+
+
+def test_allowed_steps_follow_the_status_and_say_why_not(mediator, case):
+    assert {k for k, why in disputes.allowed_steps(case).items() if not why} == {
+        "session", "extend", "agreement", "terminate", "withdraw"}
+    extended = disputes.extend(mediator, case, 10, "双方当事人书面同意延期", now=LATER)
+    assert "已延期过一次" in disputes.allowed_steps(extended)["extend"]
+    oral = disputes.record_agreement(mediator, extended, AgreementEntry(form=ORAL, oral_text="双方口头同意围墙后退半米。"),
+                                     now=LATER)
+    steps = disputes.allowed_steps(oral)
+    assert {k for k, why in steps.items() if not why} == {"follow_up"}
+    assert steps["confirmation"] == "口头协议不能申请司法确认。"
+    assert steps["session"] == "案件当前为“调解成功”，不能记录笔录。"
+
+
+def test_a_refusal_needs_its_reason(mediator, zhang, li):
+    with pytest.raises(ValidationError) as caught:
+        disputes.register(mediator, entry(zhang, li, refused=True), now=AT)
+    assert caught.value.field == "不予受理的理由"
+    assert Dispute.select().count() == 0

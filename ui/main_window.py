@@ -56,6 +56,12 @@ def _people(window):
     return PeoplePage(window.user)
 
 
+def _mediation(window):
+    from ui.mediation.page import MediationPage
+
+    return MediationPage(window.user)
+
+
 def _hall(window):
     from ui.hall import HallPage
 
@@ -73,7 +79,7 @@ def _settings(window):
 
 AREAS = [
     Area("hall", "一窗受理", "hall.use", _hall),
-    Area("mediation", "矛盾调解", "mediation.use", _placeholder("矛盾调解", "· 纠纷登记与当事人、调解记录、调解协议书\n· 30日时限与延期、结案报告、回访\n· 信访登记与风险研判会")),
+    Area("mediation", "矛盾调解", "mediation.use", _mediation),
     Area("patrol", "网格巡查", "patrol.use", _placeholder("网格巡查", "· 巡查日志（日间、夜间）、发现问题与处置\n· 隐患限时整改、群众求助、事件流转\n· 关爱帮扶与重点人员台账")),
     Area("stats", "统计报表", "stats.view", _placeholder("统计报表", "· 按月、季、年统计各项工作数字与同比\n· 年度报告（PDF、Excel）与图表")),
     Area("people", "人员库", "people.view", _people),

@@ -73,7 +73,8 @@ class DisputeEntry:
     channel: str = "人民调解"
     joint: Sequence[str] = ()
     mediators: Sequence[str] = ()        # usernames; the first leads
-    refused_reason: str = ""             # a party clearly refuses: recorded as 不予受理 (art. 17)
+    refused: bool = False                # a party clearly refuses: recorded as 不予受理 (art. 17) …
+    refused_reason: str = ""             # … with how they refused (a reason alone also means refused)
 
 
 @dataclass
@@ -201,6 +202,8 @@ def clean_dispute(entry: DisputeEntry, today: date, source_fixed: str | None = N
         if p["party_uid"] in seen:
             raise ValidationError("当事人", f"“{p['name']}”重复登记了。")
         seen.add(p["party_uid"])
+    if entry.refused and not (entry.refused_reason or "").strip():
+        raise ValidationError("不予受理的理由", "请写明当事人拒绝调解的情况（谁、何时、如何表示拒绝）。")
     source = source_fixed or _choice(entry.source, SOURCES, "案件来源")
     if source_fixed is None and source in (GRID_SOURCE, PETITION_SOURCE):
         raise ValidationError("案件来源", f"“{source}”的案件由网格上报或信访转办生成，不能直接登记。")
@@ -272,7 +275,7 @@ def refer_from_grid(actor: User, finding_uid: str, entry: DisputeEntry, note: st
     require(actor, REFER)
     now = now or utcnow()
     finding_uid = clean_text(finding_uid, "巡查发现", 36, required=True)
-    entry.refused_reason = ""
+    entry.refused, entry.refused_reason = False, ""
     entry.mediators = ()
     fields, parties = clean_dispute(entry, _local_today(now), source_fixed=GRID_SOURCE)
     fields.update(origin_kind="patrol", origin_uid=finding_uid, origin_note=clean_text(note, "上报说明", 200))
@@ -344,6 +347,40 @@ def follow_ups(dispute: Dispute) -> list[FollowUp]:
 # --------------------------------------------------------------------------------------------
 # Work on a case
 # --------------------------------------------------------------------------------------------
+
+STEPS = {
+    "take_on": "受理", "session": "记录笔录", "extend": "延期", "agreement": "调解成功", "terminate": "终止调解",
+    "withdraw": "撤回", "follow_up": "回访", "confirmation": "司法确认",
+}
+
+
+def allowed_steps(dispute: Dispute) -> dict[str, str]:
+    """Each step of STEPS → "" when the case can take it now, else why not (for a button's tooltip).
+    The step functions below enforce the same rules."""
+    status = dispute.status
+    why = {}
+    for step in STEPS:
+        if step == "take_on":
+            ok = status == REFERRED
+        elif step in ("session", "agreement", "terminate"):
+            ok = status == MEDIATING
+        elif step == "extend":
+            ok = status == MEDIATING and not dispute.extended_days
+            if status == MEDIATING and dispute.extended_days:
+                why[step] = f"已延期过一次（{dispute.extended_days} 天），不能再延期。"
+                continue
+        elif step == "withdraw":
+            ok = status in (REFERRED, MEDIATING)
+        elif step == "follow_up":
+            ok = status == SUCCEEDED
+        else:
+            ok = status == SUCCEEDED and dispute.agreement_form == WRITTEN
+            if status == SUCCEEDED and not ok:
+                why[step] = "口头协议不能申请司法确认。"
+                continue
+        why[step] = "" if ok else f"案件当前为“{status}”，不能{STEPS[step]}。"
+    return why
+
 
 def _begin(actor: User, dispute: Dispute, action: str, allowed: Sequence[str]) -> Dispute:
     """The case as it is now in the database, if the actor may work on it and it can take `action`."""

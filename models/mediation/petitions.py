@@ -169,7 +169,7 @@ def close(actor: User, petition: Petition, result: str, satisfaction: str, on: d
 def to_dispute(actor: User, petition: Petition, entry: DisputeEntry, now: datetime | None = None) -> Dispute:
     """Turn a petition into a dispute case (source 信访转入); both keep the other's uid."""
     now = now or utcnow()
-    entry.refused_reason = ""
+    entry.refused, entry.refused_reason = False, ""
     with db.atomic():
         fresh = _fresh(actor, petition, "转为调解案件", (REGISTERED, ASSIGNED, REPLIED))
         if fresh.dispute_uid:

@@ -116,7 +116,7 @@ def render(actor: User, kind: str, number: str, item: int | None = None) -> Prin
         petition = petitions.get_petition(actor, number)
         pdf = docs.petition_registration(petition_document(actor, petition))
         return Printable(kind, f"{title} {petition.number}", f"{title}-{petition.number}.pdf", petition, pdf)
-    dispute = disputes.get_dispute(actor, number)
+    dispute = disputes.get_dispute(actor, number, audited=False)   # the print itself is audited
     doc = dispute_document(actor, dispute)
     if kind == "application":
         pdf = docs.application(doc)
