@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", metavar="PATH", dest="sub_db", help="新数据库文件（不能是已有的非空文件）")
     demo.add_argument("--year", type=int, default=2022, help="演示年份（默认 2022；当年只到今天）")
     demo.add_argument("--scale", type=int, default=1, help="规模倍数（默认 1 = 2022 年实际办件量；用于性能测试）")
+    demo.add_argument("--hall-only", action="store_true",
+                      help="只生成一窗受理的数据（不含矛盾调解；大规模性能测试时省时间）")
 
     document = commands.add_parser("print", help="把文书输出为 PDF 文件：一窗受理文书，调解案件文书，信访登记表")
     document.add_argument("document", choices=["receipt", "correction", "rejection", "fee", "completion",
@@ -202,7 +204,8 @@ def cmd_demo(args) -> int:
 
     setup.open_app_database(target, create=True)
     try:
-        result = demo.create_demo(args.year, args.scale, progress=progress, throwaway=True)
+        result = demo.create_demo(args.year, args.scale, progress=progress, throwaway=True,
+                                  mediation=not args.hall_only)
     except BaseException:
         close_database()
         for suffix in ("-wal", "-shm", "-journal"):  # nothing half-written stays behind
@@ -222,7 +225,14 @@ def cmd_demo(args) -> int:
     print(f"  人员 {result.people:,} 人，单位 {result.organisations:,} 家；办件 {stats.cases:,} 件：受理 "
           f"{sum(stats.accepted.values()):,} 件（{by_class}），其中渝快办网办 {stats.online:,} 件；"
           f"另不予受理 {stats.rejected:,} 件、补正后未受理 {stats.never_accepted:,} 件（不计入受理）")
-    print(f"  写入 {stats.rows:,} 行，用时 {result.seconds:.1f} 秒（{result.rows_per_second:,.0f} 行/秒）")
+    centre = result.mediation
+    if centre is not None:
+        print(f"  矛盾调解：受理调解案件 {centre.disputes:,} 件，调解成功 {centre.succeeded:,} 件（成功率 "
+              f"{centre.success_rate:.1%}），另网格上报待受理 {centre.pending_referrals:,} 件；"
+              f"信访 {centre.petitions:,} 件（{centre.visitors:,} 人次）；风险研判会 {centre.meetings:,} 次")
+    print(f"  办件写入 {stats.rows:,} 行（{result.rows_per_second:,.0f} 行/秒），"
+          + (f"调解与信访 {centre.steps:,} 步（{centre.seconds:.1f} 秒），" if centre is not None else "")
+          + f"共用时 {result.seconds:.1f} 秒")
     print(f"演示账户（密码均为 {demo.DEMO_PASSWORD}）：")
     for username, name, roles in demo.DEMO_USERS:
         print(f"  {username:<10} {name}（{'、'.join(ROLES[r] for r in roles)}）")

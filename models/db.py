@@ -4,6 +4,7 @@ import json
 import os
 import sqlite3
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
@@ -32,9 +33,26 @@ SERVER_SCHEMES = {"postgresql", "postgres"}
 NOT_YET_SUPPORTED = SERVER_SCHEMES  # the town hall's PostgreSQL back end arrives with the sync work
 
 
+_clock = None   # set only by simulated_clock()
+
+
 def utcnow() -> datetime:
     """Naive UTC timestamp: every stored time is UTC, converted to local time only for display."""
+    if _clock is not None:
+        return _clock()
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@contextmanager
+def simulated_clock(clock):
+    """Within the block every stamp (created_at, updated_at, audit lines) comes from ``clock()`` — only
+    for writing demo history through the domain functions, as if it happened on those days."""
+    global _clock
+    previous, _clock = _clock, clock
+    try:
+        yield clock
+    finally:
+        _clock = previous
 
 
 def to_local(value: datetime | None) -> datetime | None:

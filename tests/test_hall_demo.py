@@ -238,7 +238,7 @@ def test_the_window_goes_on_numbering_after_the_demo(year_file, tmp_path):
 # ------------------------------------------------------------------------------------------ scale
 
 def test_scale_two_doubles_the_figures(tmp_path):
-    result = build(tmp_path / "x2.db", scale=2, throwaway=True)
+    result = build(tmp_path / "x2.db", scale=2, throwaway=True, mediation=False)   # the hall at scale 2
     assert result.stats.accepted == {"行政审批": 308, "行政服务": 712, "其他": 838}
     assert result.stats.online == 574
     open_database(tmp_path / "x2.db")
@@ -268,7 +268,7 @@ def test_scale_two_doubles_the_figures(tmp_path):
 
 def test_the_current_year_stops_at_now_with_its_share_of_the_volume(tmp_path):
     now = datetime(2022, 6, 30, 3, 0)      # 11:00 in 打通镇
-    result = build(tmp_path / "mid.db", now=now)
+    result = build(tmp_path / "mid.db", now=now, mediation=False)
     accepted = sum(result.stats.accepted.values())
     assert 380 < accepted < 500            # about half of 929
     open_database(tmp_path / "mid.db")

@@ -462,3 +462,10 @@ def test_a_refusal_needs_its_reason(mediator, zhang, li):
         disputes.register(mediator, entry(zhang, li, refused=True), now=AT)
     assert caught.value.field == "不予受理的理由"
     assert Dispute.select().count() == 0
+
+
+def test_handing_over_leaves_the_callers_entry_as_it_was(make_user, zhang, li):
+    grid = make_user("grid", username="wangge")
+    mine = entry(zhang, li, mediators=["tiaojie"])
+    disputes.refer_from_grid(grid, "7d4f3c1e-0000-4000-8000-000000000002", mine, now=AT)
+    assert mine.mediators == ["tiaojie"]

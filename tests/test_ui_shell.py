@@ -128,7 +128,8 @@ def test_demo_data_from_the_wizard(qtbot, tmp_path):
 
     when_modal(qtbot, SetupWizard, choose_demo)
     assert shell.open_database()
-    assert {u.username for u in accounts.list_users()} == {"admin", "chuangkou", "tiaojie", "wangge", "lingdao"}
+    assert {u.username for u in accounts.list_users()} == {"admin", "chuangkou", "tiaojie", "tiaojie2", "zhuren",
+                                                           "wangge", "lingdao"}
     assert Person.live().count() == 40
     close_database()
 

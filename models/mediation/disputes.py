@@ -9,7 +9,7 @@ the cases assigned to them or registered by them, and referrals waiting to be ta
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Sequence
@@ -275,8 +275,7 @@ def refer_from_grid(actor: User, finding_uid: str, entry: DisputeEntry, note: st
     require(actor, REFER)
     now = now or utcnow()
     finding_uid = clean_text(finding_uid, "巡查发现", 36, required=True)
-    entry.refused, entry.refused_reason = False, ""
-    entry.mediators = ()
+    entry = replace(entry, refused=False, refused_reason="", mediators=())   # the caller's entry stays as it was
     fields, parties = clean_dispute(entry, _local_today(now), source_fixed=GRID_SOURCE)
     fields.update(origin_kind="patrol", origin_uid=finding_uid, origin_note=clean_text(note, "上报说明", 200))
     with db.atomic():

@@ -11,7 +11,7 @@ decisions taken — who is responsible, by when; a decision stays on the open li
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Sequence
 
@@ -169,7 +169,7 @@ def close(actor: User, petition: Petition, result: str, satisfaction: str, on: d
 def to_dispute(actor: User, petition: Petition, entry: DisputeEntry, now: datetime | None = None) -> Dispute:
     """Turn a petition into a dispute case (source 信访转入); both keep the other's uid."""
     now = now or utcnow()
-    entry.refused, entry.refused_reason = False, ""
+    entry = replace(entry, refused=False, refused_reason="")   # the caller's entry stays as it was
     with db.atomic():
         fresh = _fresh(actor, petition, "转为调解案件", (REGISTERED, ASSIGNED, REPLIED))
         if fresh.dispute_uid:
@@ -331,9 +331,9 @@ def hold_meeting(actor: User, entry: MeetingEntry, now: datetime | None = None) 
                                  f"{len(decided)} 项决定）", **fields)
         for row in assessed:
             RiskAssessment.create(meeting=meeting, post=meeting.post, created_by=actor.username, **row)
-            target = row["dispute"]
+            target = row["dispute"] and Dispute.get_by_id(row["dispute"].id)   # as it is now, not a stale copy
             if target is not None and target.status == MEDIATING and target.risk_colour != row["risk_colour"]:
-                records.update(actor, Dispute.get_by_id(target.id), {"risk_colour": row["risk_colour"]},
+                records.update(actor, target, {"risk_colour": row["risk_colour"]},
                                f"调解案件 {target.number}（风险研判会）", {"risk_colour": "风险等级"})
         for row in decided:
             RiskDecision.create(meeting=meeting, post=meeting.post, created_by=actor.username, **row)
