@@ -15,7 +15,7 @@ from ui.settings.users import UsersTab
 
 class SettingsPage(QWidget):
     """系统设置. Tabs by permission: 基本设置 (everyone; editable with settings.manage), 用户管理
-    (users.manage), 备份与恢复 (backup.run), 操作日志 (audit.view), 我的账户 (everyone)."""
+    (users.manage), 选项列表 (settings.manage), 备份与恢复 (backup.run), 操作日志 (audit.view), 我的账户 (everyone)."""
 
     restored = Signal()  # after a successful restore: the main window closes and everyone logs in again
     settings_saved = Signal(dict)  # changed keys → new values (e.g. idle_lock_minutes, town_name)
@@ -33,10 +33,15 @@ class SettingsPage(QWidget):
         self.basic = BasicSettingsTab(user)
         self.basic.saved.connect(self.settings_saved)
         self.tabs.addTab(self.basic, self.tr("基本设置"))
-        self.users_tab = self.backup_tab = self.audit_tab = None
+        self.users_tab = self.backup_tab = self.audit_tab = self.lists_tab = None
         if user.can("users.manage"):
             self.users_tab = UsersTab(user)
             self.tabs.addTab(self.users_tab, self.tr("用户管理"))
+        if user.can("settings.manage"):
+            from ui.settings.code_lists import CodeListsTab
+
+            self.lists_tab = CodeListsTab(user)
+            self.tabs.addTab(self.lists_tab, self.tr("选项列表"))
         if user.can("backup.run"):
             self.backup_tab = BackupTab(user, db_path)
             self.backup_tab.restored.connect(self.restored)
