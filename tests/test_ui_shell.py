@@ -231,3 +231,25 @@ def test_switching_user_logs_the_first_out_and_opens_a_window_for_the_second(qtb
     assert [e.summary for e in logouts] == ["切换用户"]
     second.idle.stop()
     second.sign_out("测试结束")
+
+
+def test_many_empty_qt_values_do_not_abort_the_interpreter():
+    """PySide6 6.12 drops a reference to None for each empty QVariant it returns; a day at the counter makes
+    hundreds of thousands of such calls. The ui package gives None the headroom Python 3.12 gives it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import os, sys\n"
+            "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+            "import ui\n"
+            "from PySide6.QtWidgets import QApplication, QComboBox\n"
+            "app = QApplication([])\n"
+            "combo = QComboBox()\n"
+            "combo.addItem('没有数据的选项')\n"
+            "for _ in range(300_000):   # None is held some thousand times; without the headroom this aborts\n"
+            "    combo.currentData()\n"
+            "print('ok')\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            cwd=Path(__file__).resolve().parent.parent)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-500:]

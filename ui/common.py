@@ -255,7 +255,8 @@ class ColourDelegate(QStyledItemDelegate):
     would look like any other. Selected rows keep the selection's colours."""
 
     def paint(self, painter, option, index):
-        background, foreground = index.data(Qt.BackgroundRole), index.data(Qt.ForegroundRole)
+        model = index.model()   # asked directly: QModelIndex.data() of an empty role leaks a reference to None
+        background, foreground = model.data(index, Qt.BackgroundRole), model.data(index, Qt.ForegroundRole)
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         widget = opt.widget
