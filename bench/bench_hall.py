@@ -125,14 +125,21 @@ def _samples(rng, clerk):
     """Query texts of each kind, drawn from the database itself."""
     from models.hall.tables import ServiceCase
 
+    from models.numbering import WHOLE_NUMBER_RE
+
     top = ServiceCase.select(ServiceCase.id).order_by(ServiceCase.id.desc()).first().id
-    picks = []
-    while len(picks) < 40:
+    picks, numbered = [], []
+    while len(picks) < 40 or len(numbered) < 40:
         case = ServiceCase.get_or_none(ServiceCase.id == rng.randint(1, top))
-        if case is not None:
+        if case is None:
+            continue
+        if len(picks) < 40:
             picks.append(case)
+        if len(numbered) < 40 and WHOLE_NUMBER_RE.match(case.number):
+            # amplify.py's copies end in -1 … -10, which no real number does: whole numbers from the originals
+            numbered.append(case)
     return {
-        "办件编号（完整）": [c.number for c in picks],
+        "办件编号（完整）": [c.number for c in numbered],
         "办件编号（片段）": [c.number[8:17] for c in picks],
         "姓名（1 个字）": [c.applicant_name[0] for c in picks],
         "姓名（2 个字）": [c.applicant_name[:2] for c in picks],

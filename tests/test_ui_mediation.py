@@ -630,3 +630,15 @@ def test_screenshots(qtbot, qapp, mediator, zhang, li):
     QApplication.processEvents()
     agreement.grab().save(str(out / "mediation-case-agreement-step.png"))
     agreement.reject()
+
+
+def test_the_case_shows_id_numbers_masked_to_a_user_without_the_right_to_see_them(qtbot, mediator, zhang, li,
+                                                                                 monkeypatch):
+    case = disputes.register(mediator, entry(zhang, li))
+    full = open_case(qtbot, mediator, case)
+    shown = [full.party_model.index(r, c).data() for r in range(2) for c in range(full.party_model.columnCount())]
+    assert "500222199001011237" in shown
+    monkeypatch.setattr(type(mediator), "can", lambda self, p: p != "people.full_id")
+    masked = open_case(qtbot, mediator, case)
+    cells = [masked.party_model.index(r, c).data() for r in range(2) for c in range(masked.party_model.columnCount())]
+    assert "500222199001011237" not in cells and any(str(c).startswith("500222") and "*" in str(c) for c in cells)
