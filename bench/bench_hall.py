@@ -26,7 +26,8 @@ os.environ.setdefault("TOWNDESK_DATA_DIR", tempfile.mkdtemp(prefix="towndesk-ben
 def quantiles(samples_ms: list[float]) -> str:
     ordered = sorted(samples_ms)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return f"median {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   max {ordered[-1]:7.1f} ms   (n={len(ordered)})"
+    return (f"min {ordered[0]:7.1f} ms   median {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   "
+            f"max {ordered[-1]:7.1f} ms   (n={len(ordered)})")
 
 
 def stall_gauge(seconds: float = 5.0) -> str:
