@@ -7,6 +7,9 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QDateEdit,
+    QPlainTextEdit,
     QComboBox, QDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QMenu, QPushButton, QVBoxLayout, QWidget,
 )
@@ -51,16 +54,22 @@ class StepDialog(QDialog):
         self.setMinimumWidth(460)
 
     def values(self) -> dict:
-        out = {}
-        for key, widget in self.fields.items():
-            if isinstance(widget, QComboBox):
-                out[key] = widget.currentData() if widget.currentData() is not None else widget.currentText()
-            elif isinstance(widget, QListWidget):
-                out[key] = {widget.item(i).data(Qt.UserRole): widget.item(i).checkState() == Qt.Checked
-                            for i in range(widget.count())}
-            else:
-                out[key] = widget.text()
-        return out
+        return {key: self.value_of(widget) for key, widget in self.fields.items()}
+
+    def value_of(self, widget):
+        """What one field holds; a subclass adds its own kinds of field and asks this for the rest."""
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        if isinstance(widget, QDateEdit):
+            return widget.date().toPython()
+        if isinstance(widget, QDateTimeEdit):
+            return widget.dateTime().toPython().replace(second=0, microsecond=0)
+        if isinstance(widget, QComboBox):
+            return widget.currentData() if widget.currentData() is not None else widget.currentText()
+        if isinstance(widget, QListWidget):
+            return {widget.item(i).data(Qt.UserRole): widget.item(i).checkState() == Qt.Checked
+                    for i in range(widget.count())}
+        return widget.text()
 
     def save(self) -> None:
         ok, self.result_value = self.errors.attempt(self, lambda: self.run(self.values()))

@@ -106,26 +106,13 @@ class Step(StepDialog):
         if any(isinstance(widget, QPlainTextEdit) for widget in self.fields.values()):
             self.setMinimumWidth(640)
 
-    def values(self) -> dict:
-        out = {}
-        for key, widget in self.fields.items():
-            if isinstance(widget, QPlainTextEdit):
-                out[key] = widget.toPlainText()
-            elif isinstance(widget, QDateEdit):
-                out[key] = widget.date().toPython()
-            elif isinstance(widget, QDateTimeEdit):
-                out[key] = widget.dateTime().toPython().replace(second=0, microsecond=0)
-            elif isinstance(widget, (QSpinBox, OptionalDateEdit)):
-                out[key] = widget.value()
-            elif isinstance(widget, QComboBox):
-                out[key] = widget.currentData() if widget.currentData() is not None else widget.currentText()
-            elif isinstance(widget, QListWidget):
-                out[key] = [widget.item(i).data(Qt.UserRole) for i in range(widget.count())
-                            if widget.item(i).checkState() == Qt.Checked]
-            else:
-                out[key] = widget.text()
-        return out
-
+    def value_of(self, widget):
+        if isinstance(widget, (QSpinBox, OptionalDateEdit)):
+            return widget.value()
+        if isinstance(widget, QListWidget):   # a checklist: what is ticked
+            return [widget.item(i).data(Qt.UserRole) for i in range(widget.count())
+                    if widget.item(i).checkState() == Qt.Checked]
+        return super().value_of(widget)
 
 def _line(text: str = "", placeholder: str = "") -> QLineEdit:
     edit = QLineEdit(text)

@@ -84,20 +84,10 @@ class StepForm(StepDialog):
         if any(isinstance(w, QPlainTextEdit) for w in self.fields.values()):
             self.ok_button.setText(self.ok_button.text() + self.tr("（Ctrl+Enter）"))
 
-    def values(self) -> dict:
-        out = {}
-        for key, widget in self.fields.items():
-            if isinstance(widget, QPlainTextEdit):
-                out[key] = widget.toPlainText()
-            elif isinstance(widget, QDateEdit):
-                out[key] = widget.date().toPython()
-            elif isinstance(widget, PartyPicker):
-                out[key] = widget.record
-            elif isinstance(widget, QComboBox):
-                out[key] = widget.currentData() if widget.currentData() is not None else widget.currentText()
-            else:
-                out[key] = widget.text()
-        return out
+    def value_of(self, widget):
+        if isinstance(widget, PartyPicker):
+            return widget.record
+        return super().value_of(widget)
 
 
 def text_box(text: str = "", placeholder: str = "", height: int = 90) -> QPlainTextEdit:
