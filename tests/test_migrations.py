@@ -269,7 +269,7 @@ def test_migrate_refuses_newer_database(opened_fixture):
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_V2 = FIXTURES / "schema_v2.db"
-RELEASED = [2, 3]   # schema versions with the hall's fixture rows (make_schema_v2.py, make_schema_v3.py)
+RELEASED = [2, 3, 4]   # schema versions with the hall's fixture rows (make_schema_v2.py … make_schema_v4.py)
 
 
 @pytest.fixture(params=RELEASED, ids=lambda v: f"schema_v{v}")
@@ -319,3 +319,25 @@ def test_schema_2_fixture_cases_continue(opened_v2):
     assert cases.open_rectifications(window) == []
     from models.hall.calendar import work_calendar
     assert not work_calendar().is_workday(date(2027, 5, 4))
+
+
+def test_schema_4_fixture_mediation_continues(tmp_path):
+    """The mediation rows of schema_v4.db (make_schema_v4.py) open, search and number on after upgrading."""
+    from models.mediation import disputes, petitions
+
+    path = tmp_path / "towndesk.db"
+    shutil.copyfile(FIXTURES / "schema_v4.db", path)
+    setup.open_app_database(path)
+    try:
+        mediator = accounts.authenticate("tiaojie", FIXTURE_WINDOW_PASSWORD)
+        dispute = disputes.get_dispute(mediator, "TJ-DT00-20240521-0001")
+        assert dispute.status == "调解成功"
+        assert [p.name for p in disputes.parties(dispute)] == ["张三", "王五"]
+        assert len(disputes.terms(dispute)) == 1 and len(disputes.follow_ups(dispute)) == 1
+        assert [d.number for d in disputes.list_disputes(mediator, disputes.DisputeFilter(text="王五"))] == [dispute.number]
+        assert [p.number for p in petitions.list_petitions(mediator, "张三")] == ["XF-DT00-20240521-0001"]
+        assert [d.content for d in petitions.open_decisions(mediator)] == ["一周内回访当事人"]
+        with db.atomic():
+            assert numbering.next_number("TJ", day=date(2024, 5, 21)) == "TJ-DT00-20240521-0002"
+    finally:
+        close_database()
