@@ -23,6 +23,8 @@ ROLES = {
     "mediator": "调解员",
     "mediation_lead": "调解中心负责人",
     "grid": "网格员",
+    "grid_lead": "网格长",
+    "key_persons": "重点人员管理员",
     "leader": "领导",
 }
 
@@ -39,6 +41,8 @@ PERMISSIONS = {
     "mediation.use": "矛盾调解",
     "mediation.all": "查看和指派全部调解案件",
     "patrol.use": "网格巡查",
+    "patrol.all": "查看和管理本站点全部网格",
+    "patrol.sensitive": "重点人员（查看重点人员台账和关爱对象的完整信息）",
     "stats.view": "查看统计报表",
 }
 
@@ -48,6 +52,8 @@ ROLE_PERMISSIONS = {
     "mediator": {"people.view", "people.edit", "people.full_id", "mediation.use"},
     "mediation_lead": {"people.view", "people.edit", "people.full_id", "mediation.use", "mediation.all"},
     "grid": {"people.view", "people.edit", "patrol.use"},
+    "grid_lead": {"people.view", "people.edit", "patrol.use", "patrol.all"},
+    "key_persons": {"people.view", "people.edit", "people.full_id", "patrol.use", "patrol.all", "patrol.sensitive"},
     "leader": {"stats.view"},
 }
 

@@ -78,11 +78,26 @@ def step_4_mediation() -> None:
         codes.seed([tables.DISPUTE_TYPES, tables.RISK_COLOURS])
 
 
+def step_5_patrol() -> None:
+    from models import codes, settings
+    from models.patrol import events, hazards, patrols, tables
+
+    codes.add_number_column()
+    db.create_tables(tables.TABLES, safe=True)
+    if isinstance(db.obj, pw.SqliteDatabase):
+        for index in (patrols.SEARCH, events.SEARCH, hazards.SEARCH):
+            for sql in index.create_sql():
+                db.execute_sql(sql)
+    if settings.post_code_or_blank():  # a new database gets its lists at set-up
+        codes.seed(tables.LISTS)
+
+
 STEPS = {
     1: ("建立初始数据表：设置、编号、用户、操作日志、人员库", step_1_initial),
     2: ("一窗受理：事项目录、节假日、办件、收费、评价", step_2_hall),
     3: ("一窗受理：按代办人证件号码查找的索引", step_3_agent_id_index),
     4: ("矛盾调解：纠纷案件、当事人、调解记录、协议、回访、信访、风险研判会", step_4_mediation),
+    5: ("网格巡查：网格、巡查日志、事件、隐患、群众求助、场所检查、关爱帮扶与重点人员台账", step_5_patrol),
 }
 LATEST = max(STEPS)
 

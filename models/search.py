@@ -15,6 +15,7 @@ SQLite only and ``SearchIndex.write`` is a no-op elsewhere.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -118,6 +119,14 @@ class SearchIndex:
         ids = [row[0] for row in db.execute_sql(sql + " ORDER BY rowid DESC LIMIT ?", (*params, limit))]
         rows = {record.id: record for record in base.where(self.model.id.in_(ids))}
         return [rows[i] for i in ids if i in rows]
+
+
+def json_list_holds(column, value: str):
+    """A JSONField holding a list of strings has ``value`` as one of its items (LIKE on the stored text,
+    wildcards escaped; the text is stored with ensure_ascii=False, so Chinese matches as typed)."""
+    item = json.dumps(value, ensure_ascii=False)
+    escaped = item.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return pw.NodeList((column, pw.SQL("LIKE"), pw.Value(f"%{escaped}%", converter=False), pw.SQL("ESCAPE '\\'")))
 
 
 def keyset_page(query, model, before_id: int | None, limit: int) -> list:

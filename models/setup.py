@@ -8,6 +8,7 @@ from models.db import db, open_database, sqlite_path
 from models.errors import NotInitialised, ValidationError
 from models.hall import matters
 from models.mediation import tables as _mediation_tables  # noqa: F401 (declares its editable lists)
+from models.patrol import tables as _patrol_tables  # noqa: F401 (declares its editable lists)
 from models.migrations import migrate
 
 

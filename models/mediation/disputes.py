@@ -29,7 +29,7 @@ from models.mediation.tables import (
     AgreementTerm, Dispute, DisputeParty, FollowUp, MediationSession,
 )
 from models.people import Organisation, Person
-from models.search import FULL_ID_PERMISSION, SearchIndex, capped_count, keyset_page
+from models.search import FULL_ID_PERMISSION, SearchIndex, capped_count, json_list_holds, keyset_page
 from models.validators import clean_text
 
 USE = "mediation.use"
@@ -292,10 +292,8 @@ def disputes_from_finding(finding_uid: str) -> list[Dispute]:
 # --------------------------------------------------------------------------------------------
 
 def _has_mediator(username: str):
-    """The JSON list of mediators holds `username` (LIKE on the stored text, wildcards escaped)."""
-    escaped = username.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return pw.NodeList((Dispute.mediators, pw.SQL("LIKE"), pw.Value(f'%"{escaped}"%', converter=False),
-                        pw.SQL("ESCAPE '\\'")))
+    """The case's list of mediators holds `username`."""
+    return json_list_holds(Dispute.mediators, username)
 
 
 def visible(actor: User):

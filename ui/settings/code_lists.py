@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from models import codes
 from models.accounts import User
 from models.mediation import tables as _mediation_lists  # noqa: F401 (declares 纠纷类型 and 风险等级)
+from models.patrol import tables as _patrol_lists  # noqa: F401 (declares 巡查类型, 关爱等级 …)
 from ui.common import Column, FieldErrors, RecordTable, RecordTableModel, dialog_buttons, paint_hint, shortcut, show_problem
 
 
@@ -30,10 +31,18 @@ class CodeItemDialog(QDialog):
         self.meaning = QLineEdit(item.meaning if item else "")
         self.meaning.setPlaceholderText(self.tr("可不填；风险等级请写明该颜色的含义与处置要求"))
         error = QLabel()
-        self.errors = FieldErrors(error, {"名称": self.name, "含义": self.meaning})
+        fields = {"名称": self.name, "含义": self.meaning}
         form = QFormLayout()
         form.addRow(self.tr("名称 *"), self.name)
         form.addRow(self.tr("含义"), self.meaning)
+        self.number = None
+        number_label = codes.NUMBER_LABELS.get(key)
+        if number_label:
+            self.number = QLineEdit("" if item is None or item.number is None else str(item.number))
+            self.number.setPlaceholderText(self.tr("1 到 3650 的整数"))
+            form.addRow(self.tr(number_label) + " *", self.number)
+            fields[number_label] = self.number
+        self.errors = FieldErrors(error, fields)
         layout = QVBoxLayout(self)
         if item is not None:
             layout.addWidget(paint_hint(QLabel(self.tr("名称不能修改：已有记录使用这个名称。不再使用时请停用。"))))
@@ -45,7 +54,8 @@ class CodeItemDialog(QDialog):
 
     def save(self) -> bool:
         ok, _item = self.errors.attempt(
-            self, lambda: codes.save_item(self.user, self.key, self.name.text(), self.meaning.text(), self.item))
+            self, lambda: codes.save_item(self.user, self.key, self.name.text(), self.meaning.text(), self.item,
+                                          self.number.text() if self.number is not None else None))
         if ok:
             self.accept()
         return ok
@@ -66,6 +76,7 @@ class CodeListsTab(QWidget):
         self.model = RecordTableModel([
             Column(self.tr("名称"), lambda i: i.name),
             Column(self.tr("含义"), lambda i: i.meaning),
+            Column(self.tr("数值"), lambda i: "" if i.number is None else str(i.number)),
             Column(self.tr("状态"), lambda i: self.tr("在用") if i.active else self.tr("已停用")),
         ], self)
         self.table = RecordTable(self.model, select_on_focus=True)
@@ -108,6 +119,10 @@ class CodeListsTab(QWidget):
 
     def refresh(self) -> None:
         self.model.set_rows(codes.items(self.key, include_inactive=True))
+        number_label = codes.NUMBER_LABELS.get(self.key)
+        self.model.columns[2].header = self.tr(number_label or "数值")
+        self.model.headerDataChanged.emit(Qt.Horizontal, 2, 2)
+        self.table.setColumnHidden(2, not number_label)
         self._selection()
 
     def _selection(self, *_args) -> None:
