@@ -19,6 +19,7 @@ ACTIONS = {
     "delete": "删除",
     "print": "打印",
     "export": "导出",
+    "export_refused": "导出被拒绝",
     "view_sensitive": "查看敏感信息",
     "backup": "备份",
     "restore": "恢复",

@@ -23,6 +23,8 @@ __all__ = [
     "credit_code_check_char",
     "normalise_phone",
     "mask_id_number",
+    "mask_name",
+    "mask_phone",
     "validate_post_code",
 ]
 
@@ -304,6 +306,27 @@ def mask_id_number(value: str | None) -> str:
         # Keeping first and last would reveal everything.
         return "*" * length
     return text[0] + "*" * (length - 2) + text[-1]
+
+
+def mask_name(value: str | None) -> str:
+    """Mask a person's name for display: the first character stays, every other becomes "*" ("张*",
+    "欧***"), keeping the length. A one-character name is masked entirely."""
+    text = _as_text(value).strip()
+    if len(text) <= 1:
+        return "*" * len(text)
+    return text[0] + "*" * (len(text) - 1)
+
+
+def mask_phone(value: str | None) -> str:
+    """Mask a phone number for display, keeping its length: the first 3 and last 4 characters of a
+    number of 9 or more ("138****5678"), only the last 2 of a shorter one."""
+    text = _as_text(value).strip()
+    length = len(text)
+    if length >= 9:
+        return text[:3] + "*" * (length - 7) + text[-4:]
+    if length <= 2:
+        return "*" * length
+    return "*" * (length - 2) + text[-2:]
 
 
 # --------------------------------------------------------------------------

@@ -39,7 +39,28 @@ def test_adding_editing_and_retiring_entries(qtbot, tab, admin):
     tab.toggle_active()
     assert codes.names("risk_colour") == ["红", "橙", "黄"]
     tab.table.select_row(3)
-    assert tab.model.index(3, 2).data() == "已停用" and tab.toggle.text() == "启用"
+    assert tab.model.index(3, 3).data() == "已停用" and tab.toggle.text() == "启用"
+    assert tab.table.isColumnHidden(2)          # risk colours carry no number
+
+
+def test_a_care_colours_visit_interval_is_edited_with_its_meaning(qtbot, tab):
+    tab.which.setCurrentIndex(tab.which.findData("care_colour"))
+    assert not tab.table.isColumnHidden(2)
+    assert tab.model.headerData(2, Qt.Horizontal) == "走访间隔（天）"
+    assert [tab.model.index(r, 2).data() for r in range(4)] == ["7", "15", "30", "90"]
+    tab.table.select_row(1)
+    dialog = tab.edit()
+    assert dialog.number.text() == "15"
+    dialog.number.clear()
+    type_text(qtbot, dialog.number, "半个月")
+    assert not dialog.save()
+    assert "走访间隔（天）应为整数" in dialog.errors.label.text()
+    assert dialog.number.selectedText() == "半个月"   # the field the message names is selected
+    dialog.number.clear()
+    qtbot.keyClicks(dialog.number, "14")
+    assert dialog.save()
+    assert codes.number_of("care_colour", "橙") == 14
+    assert tab.model.index(1, 2).data() == "14"
 
 
 def test_a_duplicate_or_empty_name_is_refused_under_the_form(qtbot, tab):

@@ -62,6 +62,12 @@ def _mediation(window):
     return MediationPage(window.user)
 
 
+def _patrol(window):
+    from ui.patrol.page import PatrolPage
+
+    return PatrolPage(window.user)
+
+
 def _hall(window):
     from ui.hall import HallPage
 
@@ -80,7 +86,7 @@ def _settings(window):
 AREAS = [
     Area("hall", "一窗受理", "hall.use", _hall),
     Area("mediation", "矛盾调解", "mediation.use", _mediation),
-    Area("patrol", "网格巡查", "patrol.use", _placeholder("网格巡查", "· 巡查日志（日间、夜间）、发现问题与处置\n· 隐患限时整改、群众求助、事件流转\n· 关爱帮扶与重点人员台账")),
+    Area("patrol", "网格巡查", "patrol.use", _patrol),
     Area("stats", "统计报表", "stats.view", _placeholder("统计报表", "· 按月、季、年统计各项工作数字与同比\n· 年度报告（PDF、Excel）与图表")),
     Area("people", "人员库", "people.view", _people),
     Area("settings", "系统设置", None, _settings),

@@ -14,8 +14,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Sequence
 
-import peewee as pw
-
 from models import accounts, audit, codes, numbering, records
 from models.accounts import User, require
 from models.db import db, to_local, to_utc, utcnow

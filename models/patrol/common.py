@@ -8,6 +8,7 @@ from typing import Sequence
 
 from models.db import to_local, utcnow
 from models.errors import ValidationError
+from models.validators import normalise_phone
 
 
 def local_today(now: datetime | None = None) -> date:
@@ -22,15 +23,23 @@ def choice(value: str, allowed: Sequence[str], label: str) -> str:
 
 
 def day(value, label: str, today: date | None = None, not_before: date | None = None,
-        future: bool = False) -> date:
-    """A date as typed: not after today (unless ``future``), not before ``not_before``."""
+        future: bool = False, before_label: str = "") -> date:
+    """A date as typed: not after today (unless ``future``), not before ``not_before`` (the message names
+    that date as ``before_label`` when given)."""
     if not isinstance(value, date) or isinstance(value, datetime):
         raise ValidationError(label, f"请填写{label}。")
     if not future and today is not None and value > today:
         raise ValidationError(label, f"{label}不能晚于今天。")
     if not_before is not None and value < not_before:
-        raise ValidationError(label, f"{label}不能早于{not_before:%Y年%m月%d日}。")
+        when = f"{before_label}（{not_before:%Y年%m月%d日}）" if before_label else f"{not_before:%Y年%m月%d日}"
+        raise ValidationError(label, f"{label}不能早于{when}。")
     return value
+
+
+def optional_phone(value: str | None, label: str) -> str:
+    """A phone number that may be left blank; one typed in must be a real number."""
+    value = (value or "").strip()
+    return normalise_phone(value, label) if value else ""
 
 
 def count(value, label: str, low: int = 0, high: int = 100000) -> int:

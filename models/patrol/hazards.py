@@ -16,13 +16,13 @@ from models.db import db
 from models.deadlines import NO_DEADLINE, state_of
 from models.errors import PermissionDenied, ValidationError
 from models.patrol import grids
-from models.patrol.common import choice, day, local_today
+from models.patrol.common import choice, day, local_today, optional_phone
 from models.patrol.tables import (
     HAZARD_CATEGORIES, HAZARD_DUE_SOON_DAYS, HAZARD_LEVELS, HAZARD_STATUSES, HZ_CLEARED, HZ_OPEN, HZ_RECTIFIED,
     VERIFY_FAIL, VERIFY_PASS, Finding, Grid, Hazard, HazardCheck, Inspection, Premises,
 )
 from models.search import SearchIndex, capped_count, keyset_page
-from models.validators import clean_text, normalise_phone
+from models.validators import clean_text
 
 PREFIX = "YH"
 MAX_DEADLINE_DAYS = 180
@@ -52,7 +52,6 @@ def clean_hazard(entry: HazardEntry, found_on: date, place: str = "", descriptio
         raise ValidationError("整改期限", f"{label}的整改期限不能早于发现日期（{found_on:%Y年%m月%d日}）。")
     if deadline > found_on + timedelta(days=MAX_DEADLINE_DAYS):
         raise ValidationError("整改期限", f"{label}的整改期限不能超过发现后 {MAX_DEADLINE_DAYS} 天。")
-    phone = (entry.responsible_phone or "").strip()
     return {
         "category": codes.check(HAZARD_CATEGORIES, entry.category, "隐患类别"),
         "level": choice(entry.level, HAZARD_LEVELS, "隐患等级"),
@@ -60,7 +59,7 @@ def clean_hazard(entry: HazardEntry, found_on: date, place: str = "", descriptio
         "description": clean_text(entry.description or description, "隐患描述", 4000, required=True, min_len=4),
         "requirement": clean_text(entry.requirement, "整改要求", 2000, required=True, min_len=4),
         "responsible": clean_text(entry.responsible, "整改责任人", 128, required=True),
-        "responsible_phone": normalise_phone(phone, "责任人电话") if phone else "",
+        "responsible_phone": optional_phone(entry.responsible_phone, "责任人电话"),
         "deadline": deadline,
     }
 

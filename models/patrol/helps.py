@@ -11,11 +11,11 @@ from models.accounts import User, require
 from models.db import db
 from models.errors import PermissionDenied, ValidationError
 from models.patrol import grids
-from models.patrol.common import choice, day, local_today
+from models.patrol.common import choice, day, local_today, optional_phone
 from models.patrol.tables import HELP_CLOSED, HELP_CLOSINGS, HELP_OPEN, HELP_TYPES, Finding, Grid, HelpRequest
 from models.people import Person
 from models.search import capped_count, keyset_page
-from models.validators import clean_text, normalise_phone
+from models.validators import clean_text
 
 PREFIX = "QZ"
 
@@ -43,7 +43,7 @@ def clean_help(entry: HelpEntry, need: str = "") -> dict:
     fields = {
         "requester": clean_text(entry.requester or (person.name if person else ""), "求助人", 64, required=True),
         "person_uid": str(person.uid) if person else "",
-        "phone": normalise_phone(phone, "求助人电话") if phone else "",
+        "phone": optional_phone(phone, "求助人电话"),
         "address": clean_text(entry.address or (person.address if person else ""), "求助人住址", 200),
         "help_type": codes.check(HELP_TYPES, entry.help_type, "求助类别"),
         "need": clean_text(entry.need or need, "求助事项", 4000, required=True, min_len=2),

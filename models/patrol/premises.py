@@ -17,8 +17,9 @@ from models.accounts import User, require
 from models.db import db
 from models.errors import ValidationError
 from models.patrol import grids
+from models.patrol.common import optional_phone
 from models.patrol.tables import PREMISES_KINDS, Grid, Hazard, Inspection, PatrolLog, Premises
-from models.validators import clean_text, normalise_phone
+from models.validators import clean_text
 
 KEY_VENUE_MEANING = "重点场所"
 LABELS = {"name": "场所名称", "kind": "场所类别", "key_venue": "重点场所", "grid": "所属网格", "village": "所在村（社区）",
@@ -44,14 +45,13 @@ def clean_premises(actor: User, entry: PremisesEntry) -> dict:
     key_venue = entry.key_venue
     if key_venue is None:
         key_venue = codes.meaning_of(PREMISES_KINDS, kind).startswith(KEY_VENUE_MEANING)
-    phone = (entry.phone or "").strip()
     return {
         "name": clean_text(entry.name, "场所名称", 128, required=True),
         "kind": kind, "key_venue": bool(key_venue), "grid": grid,
         "village": clean_text(entry.village or (grid.village if grid else ""), "所在村（社区）", 64),
         "address": clean_text(entry.address, "地址", 200, required=True),
         "operator": clean_text(entry.operator, "经营者", 64),
-        "phone": normalise_phone(phone, "联系电话") if phone else "",
+        "phone": optional_phone(entry.phone, "联系电话"),
         "licence": clean_text(entry.licence, "证照号码", 32).upper(),
     }
 
