@@ -60,7 +60,7 @@ from models.validators import (
 __all__ = [
     "USE", "ALL", "SENSITIVE",
     "CareEntry", "CareVisitEntry", "CareFilter", "KeyPersonEntry", "AssessmentEntry", "KeyVisitEntry", "KeyFilter",
-    "care_interval", "add_care", "update_care", "add_care_visit", "care_visits", "remove_care", "get_care_subject",
+    "person_of", "care_interval", "add_care", "update_care", "add_care_visit", "care_visits", "remove_care", "get_care_subject",
     "list_care", "count_care", "care_visits_due", "care_state", "care_rows", "shown", "care_export_rows",
     "key_interval", "add_key_person", "update_key_person", "assess", "add_key_visit", "release_key_person",
     "get_key_person", "key_visits", "key_assessments", "list_key_persons", "count_key_persons", "key_visits_due",
@@ -169,6 +169,11 @@ def _person(person) -> Person:
         if fresh is not None:
             return fresh
     raise ValidationError("人员", "请从人员库中选择人员（该人员不存在或已删除）。")
+
+
+def person_of(person_uid: str) -> Person | None:
+    """The live registry record a register entry was copied from (a form's 修改 hands it back unchanged)."""
+    return Person.get_or_none(Person.uid == person_uid, Person.deleted_at.is_null())
 
 
 def _person_fields(person: Person) -> dict:

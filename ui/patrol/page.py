@@ -62,6 +62,9 @@ class PatrolPage(QWidget):
         self.home.open_hazard.connect(self.open_hazard)
         self.home.open_help.connect(self.open_help)
         self.home.new_patrol.connect(self.show_form)
+        self.home.open_care.connect(self.care.open_subject)
+        if self.key_persons is not None:
+            self.home.open_key_person.connect(self.key_persons.open_person)
         self.patrols.opened.connect(self.open_patrol)
         self.events.opened.connect(self.open_event)
         self.hazards.opened.connect(self.open_hazard)
@@ -83,7 +86,7 @@ class PatrolPage(QWidget):
         self.open_patrol(patrol)
 
     def _refresh_all(self, *_args) -> None:
-        for widget in (self.home, self.patrols, self.events, self.hazards, self.helps):
+        for widget in (self.home, self.patrols, self.events, self.hazards, self.helps, self.premises):
             widget.refresh()
 
     def show_form(self) -> None:
