@@ -10,6 +10,8 @@
                          [--format a5|roll80|a4]              a hall document as PDF
     python main.py print application|registration|rights|record|agreement|followup|closing|petition NUMBER
                          [--db D] --out FILE.pdf [--item N]    a mediation document as PDF
+    python main.py print patrol-log|hazard-notice NUMBER [--db D] --out FILE.pdf   a grid patrol document as PDF
+    python main.py print monthly-log WORKER --month YYYY-MM [--db D] --out FILE.pdf  a grid worker's month
     python main.py --version
 
 Errors print one line and exit 1; usage errors exit 2.
@@ -60,22 +62,27 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--hall-only", action="store_true",
                       help="只生成一窗受理的数据（不含矛盾调解；大规模性能测试时省时间）")
 
-    document = commands.add_parser("print", help="把文书输出为 PDF 文件：一窗受理文书，调解案件文书，信访登记表")
+    document = commands.add_parser("print", help="把文书输出为 PDF 文件：一窗受理文书，调解案件文书，信访登记表，网格巡查文书")
     document.add_argument("document", choices=["receipt", "correction", "rejection", "fee", "completion",
                                                "application", "registration", "rights", "record", "agreement",
-                                               "followup", "closing", "petition"],
+                                               "followup", "closing", "petition",
+                                               "patrol-log", "monthly-log", "hazard-notice"],
                           help="一窗受理：receipt 受理通知书，correction 补正材料通知书，rejection 不予受理通知书，"
                                "fee 收费收据，completion 办结通知书；矛盾调解：application 申请书，registration 受理登记表，"
                                "rights 权利义务告知书，record 调解（调查）笔录，agreement 调解协议书，followup 回访记录，"
-                               "closing 结案报告表，petition 信访登记表")
+                               "closing 结案报告表，petition 信访登记表；网格巡查：patrol-log 巡查日志，"
+                               "monthly-log 网格员月度工作日志，hazard-notice 隐患整改通知书")
     document.add_argument("number", metavar="NUMBER",
-                          help="受理编号 SL-…（收费收据也可用收据编号 SF-…）、调解案件编号 TJ-… 或信访编号 XF-…")
+                          help="受理编号 SL-…（收费收据也可用收据编号 SF-…）、调解案件编号 TJ-…、信访编号 XF-…、"
+                               "巡查编号 XC-…、隐患编号 YH-…；monthly-log 为网格员的用户名")
     document.add_argument("--db", metavar="PATH|URL", dest="sub_db")
     document.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件（不能是已有文件）")
     document.add_argument("--format", choices=["a5", "roll80", "a4"], default=None,
                           help="一窗受理文书的纸张：a5（A5 横向）、roll80（80 毫米热敏小票）、a4；默认用系统设置中的回执纸张")
     document.add_argument("--item", type=int, default=None, metavar="N",
                           help="第几份笔录或回访记录（1 = 第一份；默认最新一份）")
+    document.add_argument("--month", default=None, metavar="YYYY-MM",
+                          help="网格员月度工作日志的月份，如 2022-07（monthly-log 必填）")
     return parser
 
 
@@ -246,8 +253,11 @@ def cmd_print(args) -> int:
     from models.errors import TownDeskError
     from models.hall import printing as hall_printing
     from models.mediation import printing as mediation_printing
+    from models.patrol import printing as patrol_printing
     from models.printouts import log_print
 
+    if args.document == "monthly-log" and not (args.month or "").strip():
+        raise ValueError("打印网格员月度工作日志请用 --month YYYY-MM 指定月份，如 --month 2022-07。")
     out = Path(args.out)
     if out.exists():
         raise TownDeskError(f"{out} 已存在，不会覆盖；请换一个文件名。")
@@ -260,6 +270,10 @@ def cmd_print(args) -> int:
         if args.document in hall_printing.KINDS:
             actor = CommandLineActor(frozenset({"hall.use"}))
             printable = hall_printing.render(actor, args.document, args.number, args.format)
+        elif args.document in patrol_printing.KINDS:
+            # every grid, but no sensitive personal information: care names masked, key-person visits counted
+            actor = CommandLineActor(frozenset({"patrol.use", "patrol.all"}))
+            printable = patrol_printing.render(actor, args.document, args.number, args.month)
         else:  # the mediation centre's documents are for signing: ID numbers in full
             actor = CommandLineActor(frozenset({"mediation.use", "mediation.all", "people.full_id"}))
             printable = mediation_printing.render(actor, args.document, args.number, args.item)
