@@ -129,6 +129,18 @@ def json_list_holds(column, value: str):
     return pw.NodeList((column, pw.SQL("LIKE"), pw.Value(f"%{escaped}%", converter=False), pw.SQL("ESCAPE '\\'")))
 
 
+def within(query, column, date_from, date_to, label: str):
+    """The query narrowed to ``date_from <= column <= date_to`` (either end may be open); a range that
+    ends before it starts is a ValidationError naming the date field."""
+    if date_from and date_to and date_from > date_to:
+        raise ValidationError(label, "开始日期晚于结束日期。")
+    if date_from:
+        query = query.where(column >= date_from)
+    if date_to:
+        query = query.where(column <= date_to)
+    return query
+
+
 def keyset_page(query, model, before_id: int | None, limit: int) -> list:
     """One page newest first; the next page starts before the last row's id (no OFFSET scans)."""
     if before_id is not None:

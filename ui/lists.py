@@ -8,6 +8,7 @@ many times (every role of every visible cell on each paint).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
@@ -129,6 +130,22 @@ class PagedTableModel(QAbstractTableModel):
 
 
 COUNT_CAP = 10_000   # counting stops here: a one-character search over a million records answers at once
+
+
+class UserListModel(PagedTableModel):
+    """The list of what one user may see, for a filter (``filter_type()`` to start with), with today's
+    date taken again as each new filter's first page comes in (deadline colours count from it)."""
+
+    filter_type: type = type(None)
+
+    def __init__(self, user, parent=None):
+        super().__init__(parent)
+        self.user = user
+        self.filter = self.filter_type()
+        self.today = date.today()
+
+    def reset_caches(self) -> None:
+        self.today = date.today()
 
 
 class ListPanel(QWidget):

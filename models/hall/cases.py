@@ -34,7 +34,7 @@ from models.hall.tables import (
 from models.hall.workdays import WorkCalendar
 from models.people import RESIDENT_ID, Organisation, Person
 from models.validators import clean_text
-from models.search import FULL_ID_PERMISSION, SearchIndex, capped_count, keyset_page
+from models.search import FULL_ID_PERMISSION, SearchIndex, capped_count, keyset_page, within
 
 CASE_PREFIX = "SL"
 FEE_PREFIX = "SF"
@@ -520,12 +520,7 @@ def _filtered(actor: User, flt: CaseFilter):
         query = query.where(ServiceCase.matter_code == flt.matter_code)
     if flt.channel:
         query = query.where(ServiceCase.channel == flt.channel)
-    if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
-        raise ValidationError("受理日期", "开始日期晚于结束日期。")
-    if flt.date_from:
-        query = query.where(ServiceCase.received_on >= flt.date_from)
-    if flt.date_to:
-        query = query.where(ServiceCase.received_on <= flt.date_to)
+    query = within(query, ServiceCase.received_on, flt.date_from, flt.date_to, "受理日期")
     if flt.overdue_on:
         query = query.where(ServiceCase.status.in_(OPEN_STATUSES), ServiceCase.promised_date < flt.overdue_on)
     if flt.mine:

@@ -27,7 +27,7 @@ from models.mediation.tables import (
     AgreementTerm, Dispute, DisputeParty, FollowUp, MediationSession,
 )
 from models.people import Organisation, Person
-from models.search import FULL_ID_PERMISSION, SearchIndex, capped_count, json_list_holds, keyset_page
+from models.search import FULL_ID_PERMISSION, SearchIndex, capped_count, json_list_holds, keyset_page, within
 from models.validators import clean_text
 
 USE = "mediation.use"
@@ -679,12 +679,7 @@ def _filtered(actor: User, flt: DisputeFilter):
         query = query.where(Dispute.source == flt.source)
     if flt.risk_colour:
         query = query.where(Dispute.risk_colour == flt.risk_colour)
-    if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
-        raise ValidationError("受理日期", "开始日期晚于结束日期。")
-    if flt.date_from:
-        query = query.where(Dispute.accepted_on >= flt.date_from)
-    if flt.date_to:
-        query = query.where(Dispute.accepted_on <= flt.date_to)
+    query = within(query, Dispute.accepted_on, flt.date_from, flt.date_to, "受理日期")
     if flt.mine:
         query = query.where(_has_mediator(actor.username))
     if flt.text.strip():

@@ -23,7 +23,7 @@ from models.patrol.tables import (
     EV_ACCEPTED, EV_ASSIGNED, EV_CLOSED, EV_HANDLED, EV_RATED, EV_REPORTED, EVENT_DAYS, EVENT_OPEN, EVENT_RATINGS,
     EVENT_SCALES, EVENT_STATUSES, FINDING_CATEGORIES, EventStep, Finding, Grid, GridEvent,
 )
-from models.search import SearchIndex, capped_count, keyset_page
+from models.search import SearchIndex, capped_count, keyset_page, within
 from models.validators import clean_text
 
 PREFIX = "SJ"
@@ -210,12 +210,7 @@ def _filtered(actor: User, flt: EventFilter):
         query = query.where(GridEvent.category == flt.category)
     if flt.overdue_on:
         query = query.where(GridEvent.status.in_(EVENT_OPEN), GridEvent.due_on < flt.overdue_on)
-    if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
-        raise ValidationError("上报日期", "开始日期晚于结束日期。")
-    if flt.date_from:
-        query = query.where(GridEvent.reported_on >= flt.date_from)
-    if flt.date_to:
-        query = query.where(GridEvent.reported_on <= flt.date_to)
+    query = within(query, GridEvent.reported_on, flt.date_from, flt.date_to, "上报日期")
     if flt.text.strip():
         query = query.where(SEARCH.condition(actor, flt.text))
     return query

@@ -21,7 +21,7 @@ from models.patrol.tables import (
     HAZARD_CATEGORIES, HAZARD_DUE_SOON_DAYS, HAZARD_LEVELS, HAZARD_STATUSES, HZ_CLEARED, HZ_OPEN, HZ_RECTIFIED,
     VERIFY_FAIL, VERIFY_PASS, Finding, Grid, Hazard, HazardCheck, Inspection, Premises,
 )
-from models.search import SearchIndex, capped_count, keyset_page
+from models.search import SearchIndex, capped_count, keyset_page, within
 from models.validators import clean_text
 
 PREFIX = "YH"
@@ -203,12 +203,7 @@ def _filtered(actor: User, flt: HazardFilter):
         query = query.where(Hazard.category == flt.category)
     if flt.overdue_on:
         query = query.where(Hazard.status == HZ_OPEN, Hazard.deadline < flt.overdue_on)
-    if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
-        raise ValidationError("发现日期", "开始日期晚于结束日期。")
-    if flt.date_from:
-        query = query.where(Hazard.found_on >= flt.date_from)
-    if flt.date_to:
-        query = query.where(Hazard.found_on <= flt.date_to)
+    query = within(query, Hazard.found_on, flt.date_from, flt.date_to, "发现日期")
     if flt.text.strip():
         query = query.where(SEARCH.condition(actor, flt.text))
     return query

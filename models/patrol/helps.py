@@ -14,7 +14,7 @@ from models.patrol import grids
 from models.patrol.common import choice, day, local_today, optional_phone
 from models.patrol.tables import HELP_CLOSED, HELP_CLOSINGS, HELP_OPEN, HELP_TYPES, Finding, Grid, HelpRequest
 from models.people import Person
-from models.search import capped_count, keyset_page
+from models.search import capped_count, keyset_page, within
 from models.validators import clean_text
 
 PREFIX = "QZ"
@@ -104,10 +104,7 @@ def _filtered(actor: User, text: str = "", status: str = "", date_from: date | N
     query = visible(actor)
     if status:
         query = query.where(HelpRequest.status == choice(status, (HELP_OPEN, HELP_CLOSED), "状态"))
-    if date_from:
-        query = query.where(HelpRequest.asked_on >= date_from)
-    if date_to:
-        query = query.where(HelpRequest.asked_on <= date_to)
+    query = within(query, HelpRequest.asked_on, date_from, date_to, "求助日期")
     text = (text or "").strip()
     if text:
         query = query.where(HelpRequest.number.contains(text.upper()) | HelpRequest.requester.contains(text)

@@ -28,7 +28,7 @@ from models.patrol.tables import (
     DISPUTE, EVENT, FINDING_CATEGORIES, FINDING_KINDS, HAZARD, HELP, INSPECTION_RESULTS, INSPECTION_TYPES,
     NIGHT_SHIFT, ON_SPOT, PATROL_TYPES, SHIFTS, WEATHER, Finding, Grid, Inspection, PatrolGrid, PatrolLog, Premises,
 )
-from models.search import SearchIndex, capped_count, json_list_holds, keyset_page
+from models.search import SearchIndex, capped_count, json_list_holds, keyset_page, within
 from models.validators import clean_text
 
 PREFIX = "XC"
@@ -382,12 +382,7 @@ def _filtered(actor: User, flt: PatrolFilter):
         query = query.where(PatrolLog.shift == choice(flt.shift, SHIFTS, "班次"))
     if flt.grid_id:
         query = query.where(PatrolLog.id.in_(PatrolGrid.select(PatrolGrid.patrol).where(PatrolGrid.grid == flt.grid_id)))
-    if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
-        raise ValidationError("巡查日期", "开始日期晚于结束日期。")
-    if flt.date_from:
-        query = query.where(PatrolLog.patrol_date >= flt.date_from)
-    if flt.date_to:
-        query = query.where(PatrolLog.patrol_date <= flt.date_to)
+    query = within(query, PatrolLog.patrol_date, flt.date_from, flt.date_to, "巡查日期")
     if flt.with_findings:
         query = query.where(PatrolLog.id.in_(Finding.select(Finding.patrol).where(Finding.deleted_at.is_null())))
     if flt.text.strip():

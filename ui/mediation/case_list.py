@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
@@ -11,7 +10,7 @@ from models.accounts import User
 from models.mediation import disputes
 from models.mediation.disputes import DisputeFilter
 from models.mediation.tables import DISPUTE_TYPES, MEDIATING, RISK_COLOURS, SOURCES, STATUSES, Dispute
-from ui.lists import COUNT_CAP, ListPanel, PagedTableModel, choice_box, date_range
+from ui.lists import COUNT_CAP, ListPanel, UserListModel, choice_box, date_range
 
 
 def left_text(left: int | None, state: str) -> str:
@@ -25,19 +24,14 @@ def left_text(left: int | None, state: str) -> str:
     return f"剩 {left} 天"
 
 
-class DisputeTableModel(PagedTableModel):
+class DisputeTableModel(UserListModel):
     headers = ["案件编号", "当事人", "纠纷类型", "来源", "受理日期", "风险", "调解员", "状态", "期限", "剩余"]
     state_columns = (7, 8, 9)
+    filter_type = DisputeFilter
 
     def __init__(self, user: User, parent=None):
-        super().__init__(parent)
-        self.user = user
-        self.filter = DisputeFilter()
-        self.today = date.today()
+        super().__init__(user, parent)
         self._names: dict[str, str] = {}
-
-    def reset_caches(self) -> None:
-        self.today = date.today()
 
     def fetch(self, flt: DisputeFilter, before_id: int | None, limit: int) -> list[Dispute]:
         return disputes.list_disputes(self.user, flt, before_id=before_id, limit=limit)

@@ -36,7 +36,7 @@ from ui.common import (
 )
 from ui.hall.case_view import StepDialog
 from ui.hall.pickers import PartyPicker, describe_party
-from ui.lists import COUNT_CAP, ListPanel, PagedTableModel, choice_box
+from ui.lists import COUNT_CAP, ListPanel, UserListModel, choice_box
 
 SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 
@@ -127,21 +127,13 @@ class PetitionFilter:
     statuses: tuple[str, ...] = ()
 
 
-class PetitionTableModel(PagedTableModel):
+class PetitionTableModel(UserListModel):
     """Petitions for a filter, newest first, coloured by how near their reply is due."""
 
     headers = ["信访编号", "信访人", "形式", "人数", "信访事项", "承办单位", "答复期限", "状态", "剩余天数"]
     state_columns = (6, 7, 8)
     MATTER = 4
-
-    def __init__(self, user: User, parent=None):
-        super().__init__(parent)
-        self.user = user
-        self.filter = PetitionFilter()
-        self.today = date.today()
-
-    def reset_caches(self) -> None:
-        self.today = date.today()
+    filter_type = PetitionFilter
 
     def fetch(self, flt: PetitionFilter, before_id: int | None, limit: int) -> list[Petition]:
         return petitions.list_petitions(self.user, flt.text, flt.statuses, before_id=before_id, limit=limit)

@@ -32,7 +32,7 @@ from ui.common import (
     Column, FieldErrors, RecordTableModel, dialog_buttons, hint, notice, paint_hint, shortcut, show_problem,
 )
 from ui.hall.pickers import PartyPicker
-from ui.lists import COUNT_CAP, ListPanel, PagedTableModel, choice_box
+from ui.lists import COUNT_CAP, ListPanel, UserListModel, choice_box
 from ui.mediation.case_list import left_text
 from ui.mediation.case_view import Step
 from ui.mediation.petitions import is_enter
@@ -208,19 +208,11 @@ def colour_shown(name: str) -> str:
 # The list
 # --------------------------------------------------------------------------------------------------
 
-class CareTableModel(PagedTableModel):
+class CareTableModel(UserListModel):
     headers = ["姓名", "性别", "年龄", "村（社区）", "网格", "类别", "等级", "帮扶人", "上次走访", "下次走访", "状态"]
     state_columns = (9, 10)
     COLOUR_COLUMN = 6
-
-    def __init__(self, user: User, parent=None):
-        super().__init__(parent)
-        self.user = user
-        self.filter = CareFilter()
-        self.today = date.today()
-
-    def reset_caches(self) -> None:
-        self.today = date.today()
+    filter_type = CareFilter
 
     def fetch(self, flt: CareFilter, before_id: int | None, limit: int) -> list[DisplayRow]:
         subjects = registers.list_care(self.user, flt, before_id=before_id, limit=limit)

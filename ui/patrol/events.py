@@ -27,7 +27,7 @@ from models.patrol.tables import (
     EVENT_DAYS, EVENT_OPEN, EVENT_RATINGS, EVENT_STATUSES, FINDING_CATEGORIES, GridEvent,
 )
 from ui.common import Column, RecordTable, RecordTableModel, local_time, show_problem, value_label
-from ui.lists import DEADLINE_TEXT, COUNT_CAP, ListPanel, PagedTableModel, choice_box, date_range
+from ui.lists import DEADLINE_TEXT, COUNT_CAP, ListPanel, UserListModel, choice_box, date_range
 from ui.mediation.case_list import left_text
 from ui.mediation.case_view import OptionalDateEdit, Step
 from ui.mediation.register import DayEdit
@@ -216,18 +216,10 @@ class RecordDialog(QDialog):
 # The list
 # --------------------------------------------------------------------------------------------------
 
-class EventTableModel(PagedTableModel):
+class EventTableModel(UserListModel):
     headers = ["事件编号", "事件名称", "类别", "规模", "地点", "上报日期", "承办", "状态", "办结期限", "剩余"]
     state_columns = (7, 8, 9)
-
-    def __init__(self, user: User, parent=None):
-        super().__init__(parent)
-        self.user = user
-        self.filter = EventFilter()
-        self.today = date.today()
-
-    def reset_caches(self) -> None:
-        self.today = date.today()
+    filter_type = EventFilter
 
     def fetch(self, flt: EventFilter, before_id: int | None, limit: int) -> list[GridEvent]:
         return events.list_events(self.user, flt, before_id=before_id, limit=limit)

@@ -18,7 +18,7 @@ from models.patrol.tables import (
     VERIFY_PASS, Hazard,
 )
 from ui.common import Column, RecordTableModel, show_problem
-from ui.lists import COUNT_CAP, ListPanel, PagedTableModel, choice_box, date_range
+from ui.lists import COUNT_CAP, ListPanel, UserListModel, choice_box, date_range
 from ui.mediation.case_list import left_text
 from ui.mediation.case_view import Step
 from ui.patrol.events import (
@@ -26,18 +26,10 @@ from ui.patrol.events import (
 )
 
 
-class HazardTableModel(PagedTableModel):
+class HazardTableModel(UserListModel):
     headers = ["隐患编号", "类别", "等级", "地点", "责任人", "发现日期", "整改期限", "状态", "剩余"]
     state_columns = (6, 7, 8)
-
-    def __init__(self, user: User, parent=None):
-        super().__init__(parent)
-        self.user = user
-        self.filter = HazardFilter()
-        self.today = date.today()
-
-    def reset_caches(self) -> None:
-        self.today = date.today()
+    filter_type = HazardFilter
 
     def fetch(self, flt: HazardFilter, before_id: int | None, limit: int) -> list[Hazard]:
         return hazards.list_hazards(self.user, flt, before_id=before_id, limit=limit)
