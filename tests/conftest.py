@@ -19,6 +19,9 @@ from models.db import close_database  # noqa: E402
 hypothesis_settings.register_profile("towndesk", deadline=None)
 hypothesis_settings.load_profile("towndesk")
 
+# the grid workers, grids and residents the patrol tests share
+pytest_plugins = ["tests.patrol_fixtures"]
+
 ADMIN_PASSWORD = "Admin2022x"
 USER_PASSWORD = "Staff2022x"
 

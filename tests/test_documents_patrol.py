@@ -19,9 +19,8 @@ from models import audit, people
 from models.db import close_database, to_utc
 from models.errors import PermissionDenied, ValidationError
 from models.mediation.disputes import DisputeEntry, PartyEntry
-from models.patrol import grids, hazards, patrols, premises, printing, registers
+from models.patrol import hazards, patrols, premises, printing, registers
 from models.patrol.events import EventEntry
-from models.patrol.grids import GridEntry
 from models.patrol.hazards import HazardEntry
 from models.patrol.helps import HelpEntry
 from models.patrol.patrols import FindingEntry, InspectionEntry, PatrolEntry
@@ -71,46 +70,6 @@ def assert_embedded_font_only(pdf: bytes) -> None:
 
 
 # ------------------------------------------------------------------------------------------ fixtures
-
-@pytest.fixture
-def worker(make_user):
-    return make_user("grid", username="wangge")
-
-
-@pytest.fixture
-def worker2(make_user):
-    return make_user("grid", username="wangge2")
-
-
-@pytest.fixture
-def lead(make_user):
-    return make_user("grid_lead", username="wanggezhang")
-
-
-@pytest.fixture
-def keeper(make_user):
-    return make_user("key_persons", username="zhongdian")
-
-
-@pytest.fixture
-def grid_a(admin, worker):
-    return grids.save_grid(admin, GridEntry("DT-01", "打通村第一网格", "打通村", 320, 1100,
-                                            members=[("wangge", "专职")]))
-
-
-@pytest.fixture
-def grid_b(admin, worker2):
-    return grids.save_grid(admin, GridEntry("DT-02", "石门村第一网格", "石门村", 280, 900,
-                                            members=[("wangge2", "兼职")]))
-
-
-@pytest.fixture
-def residents(worker):
-    zhang = people.save_person(worker, {"name": "张大山", "id_number": "500222199001011237", "phone": "13800000001",
-                                        "address": "打通村3组"})
-    li = people.save_person(worker, {"name": "李小河", "phone": "13800000002", "address": "打通村4组"})
-    return zhang, li
-
 
 def hazard_entry(**changes) -> HazardEntry:
     values = dict(category="消防通道堵塞", requirement="清理后门消防通道内堆放的纸箱，保持通道畅通",

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from models import audit, codes, people
+from models import audit, codes
 from models.db import to_utc
 from models.errors import PermissionDenied, ValidationError
 from models.mediation import disputes
@@ -20,48 +20,13 @@ from models.patrol.patrols import FindingEntry, InspectionEntry, PatrolEntry, Pa
 from models.patrol.premises import PremisesEntry
 from models.patrol.tables import (
     EV_ACCEPTED, EV_ASSIGNED, EV_CLOSED, EV_HANDLED, EV_RATED, EV_REPORTED, HELP_CLOSED, HELP_OPEN, HZ_CLEARED,
-    HZ_OPEN, HZ_RECTIFIED, EventStep, Finding, GridEvent, Hazard, HelpRequest, Inspection, PatrolLog,
+    HZ_OPEN, HZ_RECTIFIED, EventStep, Finding, Hazard, HelpRequest, Inspection, PatrolLog,
 )
 from models.deadlines import DUE_SOON, DUE_TODAY, NO_DEADLINE, ON_TIME, OVERDUE
 
 NIGHT = date(2022, 7, 15)
 NOW = to_utc(datetime(2022, 7, 16, 9, 0))
 LATER = to_utc(datetime(2022, 8, 10, 9, 0))
-
-
-@pytest.fixture
-def worker(make_user):
-    return make_user("grid", username="wangge")
-
-
-@pytest.fixture
-def worker2(make_user):
-    return make_user("grid", username="wangge2")
-
-
-@pytest.fixture
-def lead(make_user):
-    return make_user("grid_lead", username="wanggezhang")
-
-
-@pytest.fixture
-def grid_a(admin, worker):
-    return grids.save_grid(admin, GridEntry("DT-01", "打通村第一网格", "打通村", 320, 1100,
-                                            members=[("wangge", "专职")]))
-
-
-@pytest.fixture
-def grid_b(admin, worker2):
-    return grids.save_grid(admin, GridEntry("DT-02", "石门村第一网格", "石门村", 280, 900,
-                                            members=[("wangge2", "兼职")]))
-
-
-@pytest.fixture
-def residents(worker):
-    a = people.save_person(worker, {"name": "张大山", "id_number": "500222199001011237", "phone": "13800000001",
-                                    "address": "打通村3组"})
-    b = people.save_person(worker, {"name": "李小河", "phone": "13800000002", "address": "打通村4组"})
-    return a, b
 
 
 def entry(**changes) -> PatrolEntry:

@@ -39,22 +39,6 @@ YESTERDAY = TODAY - timedelta(days=1)
 # --------------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def worker(make_user):
-    return make_user("grid", username="wangge")
-
-
-@pytest.fixture
-def lead(make_user):
-    return make_user("grid_lead", username="wanggezhang")
-
-
-@pytest.fixture
-def grid_a(admin, worker):
-    return grids.save_grid(admin, GridEntry("DT-01", "打通村第一网格", "打通村", 320, 1100,
-                                            members=[("wangge", "专职")]))
-
-
-@pytest.fixture
 def grid_b(admin):
     return grids.save_grid(admin, GridEntry("DT-02", "石门村第一网格", "石门村", 280, 900))
 

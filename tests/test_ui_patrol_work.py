@@ -4,7 +4,6 @@ help requests, the premises register and the grids."""
 
 from datetime import date, time, timedelta
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDialog
@@ -30,27 +29,6 @@ from ui.patrol.helps import HelpDialog, HelpListPanel
 from ui.patrol.premises import PremisesTab
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def worker(make_user):
-    return make_user("grid", username="wangge")
-
-
-@pytest.fixture
-def worker2(make_user):
-    return make_user("grid", username="wangge2")
-
-
-@pytest.fixture
-def lead(make_user):
-    return make_user("grid_lead", username="wanggezhang")
-
-
-@pytest.fixture
-def grid_a(admin, worker):
-    return grids.save_grid(admin, GridEntry("DT-01", "打通村第一网格", "打通村", 320, 1100,
-                                            members=[("wangge", "专职")]))
 
 
 def patrol(worker, days_ago: int = 1, **changes):
