@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--year", type=int, default=2022, help="演示年份（默认 2022；当年只到今天）")
     demo.add_argument("--scale", type=int, default=1, help="规模倍数（默认 1 = 2022 年实际办件量；用于性能测试）")
     demo.add_argument("--hall-only", action="store_true",
-                      help="只生成一窗受理的数据（不含矛盾调解；大规模性能测试时省时间）")
+                      help="只生成一窗受理的数据（不含矛盾调解和网格巡查；大规模性能测试时省时间）")
 
     document = commands.add_parser("print", help="把文书输出为 PDF 文件：一窗受理文书，调解案件文书，信访登记表，网格巡查文书")
     document.add_argument("document", choices=["receipt", "correction", "rejection", "fee", "completion",
@@ -212,7 +212,7 @@ def cmd_demo(args) -> int:
     setup.open_app_database(target, create=True)
     try:
         result = demo.create_demo(args.year, args.scale, progress=progress, throwaway=True,
-                                  mediation=not args.hall_only)
+                                  mediation=not args.hall_only, patrol=not args.hall_only)
     except BaseException:
         close_database()
         for suffix in ("-wal", "-shm", "-journal"):  # nothing half-written stays behind
@@ -237,8 +237,20 @@ def cmd_demo(args) -> int:
         print(f"  矛盾调解：受理调解案件 {centre.disputes:,} 件，调解成功 {centre.succeeded:,} 件（成功率 "
               f"{centre.success_rate:.1%}），另网格上报待受理 {centre.pending_referrals:,} 件；"
               f"信访 {centre.petitions:,} 件（{centre.visitors:,} 人次）；风险研判会 {centre.meetings:,} 次")
+    grid = result.patrol
+    if grid is not None:
+        print(f"  网格巡查：网格 {grid.grids:,} 个（网格员覆盖率 {grid.coverage:.0%}）；巡查 {grid.patrols:,} 次，"
+              f"其中夜间巡逻 {grid.night_patrols:,} 次（{grid.person_times:,} 人次）；"
+              f"群众求助 {grid.help_requests:,} 件；门店消防检查 {grid.shop_visits:,} 家次、"
+              f"隐患 {grid.shop_hazards:,} 处（已销号 {grid.shop_cleared:,} 处）；"
+              f"重点场所 {grid.key_venues:,} 个检查 {grid.key_visits:,} 次、限时整改 {grid.key_hazards:,} 处")
+        colours = "、".join(f"{c} {grid.care[c]:,}" for c in ("红", "橙", "黄", "绿"))
+        print(f"  重点人员：严重精神障碍患者 {grid.key_persons['严重精神障碍患者']:,} 人、吸毒人员 "
+              f"{grid.key_persons['吸毒人员']:,} 人（社区戒毒康复 {grid.rehab:,} 人）、邪教帮教对象 "
+              f"{grid.key_persons['邪教帮教对象']:,} 人；关爱帮扶 {grid.care_total:,} 人（{colours}）")
     print(f"  办件写入 {stats.rows:,} 行（{result.rows_per_second:,.0f} 行/秒），"
           + (f"调解与信访 {centre.steps:,} 步（{centre.seconds:.1f} 秒），" if centre is not None else "")
+          + (f"网格巡查 {grid.steps:,} 步（{grid.seconds:.1f} 秒），" if grid is not None else "")
           + f"共用时 {result.seconds:.1f} 秒")
     print(f"演示账户（密码均为 {demo.DEMO_PASSWORD}）：")
     for username, name, roles in demo.DEMO_USERS:

@@ -65,6 +65,9 @@ def main():
     save(window, "main-mediation.png")
     mediation.tabs.setCurrentWidget(mediation.cases)
     save(window, "mediation-cases.png")
+    patrol = window.show_area("patrol")
+    save(window, "main-patrol.png")
+    patrol_screens(window, patrol)
     window.show_area("settings")
     save(window, "main-settings.png")
     window.lock()
@@ -100,6 +103,27 @@ def hall_screens(window, hall):
     dialog.close()
     hall.tabs.setCurrentWidget(hall.home)
     save(window, "hall-home.png")
+
+
+def patrol_screens(window, patrol):
+    """The grid area with the wizard demo's patrol window (the admin sees the key-person register too)."""
+    patrol.tabs.setCurrentWidget(patrol.form)
+    form = patrol.form
+    form.route.setText("打通村正街—学校—河堤—老街")
+    save(window, "patrol-form.png")
+    for tab, name in ((patrol.patrols, "patrol-list.png"), (patrol.hazards, "patrol-hazards.png"),
+                      (patrol.events, "patrol-events.png"), (patrol.care, "patrol-care.png"),
+                      (patrol.key_persons, "patrol-key-persons.png"), (patrol.grids, "patrol-grids.png")):
+        patrol.tabs.setCurrentWidget(tab)
+        save(window, name)
+    patrol.tabs.setCurrentWidget(patrol.patrols)
+    patrol.patrols.table.select_row(0)
+    dialog = patrol.open_patrol(patrol.patrols.table.selected())
+    dialog.resize(1100, 720)
+    save(dialog, "patrol-log.png")
+    dialog.close()
+    patrol.tabs.setCurrentWidget(patrol.home)
+    save(window, "patrol-home.png")
 
 
 if __name__ == "__main__":

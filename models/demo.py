@@ -4,11 +4,15 @@ Two entry points share one writer (models/hall/demo.py):
 
 * ``load_demo()`` — the first-run wizard: the town, the demo accounts, 40 residents, 3 organisations
   and the service hall's last four weeks up to now (fast: well under a second of writing), with a
-  handful of disputes and petitions of the mediation centre in the same weeks.
+  handful of disputes and petitions of the mediation centre and a small window of the grid patrol
+  area in the same weeks.
 * ``create_demo(year, scale)`` — ``python main.py demo``: a whole year of the hall at the seed
   report's volumes (scale 1: ~600 residents, ~20 organisations, 929 accepted cases), or ``scale``
-  times that for benchmarks; then the mediation centre's year (models/mediation/demo.py: 213
-  disputes, 240 petitions, 11 risk meetings at scale 1), written through its domain functions.
+  times that for benchmarks; then the town's grids and workers and the mediation centre's year
+  (models/mediation/demo.py: 213 disputes, 240 petitions, 11 risk meetings at scale 1), and — when
+  asked, as ``main.py demo`` does — the grid patrol area's year (models/patrol/demo.py: 73 night
+  patrols, 215 shop inspections, the key-person and care registers …), written through their domain
+  functions.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from models.hall import demo as hall_demo
 from models.hall import matters
 from models.hall.workdays import WorkCalendar
 from models.mediation import demo as mediation_demo
+from models.patrol import demo as patrol_demo
 from models.validators import credit_code_check_char, resident_id_check_digit
 
 DEMO_PASSWORD = "Demo2022"
@@ -38,7 +43,14 @@ DEMO_USERS = [
     ("tiaojie", "陈志强", ["mediator"]),
     ("tiaojie2", "罗晓梅", ["mediator"]),
     ("zhuren", "杨文华", ["mediation_lead"]),
-    ("wangge", "刘小燕", ["grid"]),
+    ("wangge", "刘小燕", ["grid"]),             # 网格员: the 专职 worker of each village (patrol_demo.WORKERS)
+    ("wangge2", "罗建平", ["grid"]),
+    ("wangge3", "谭丽", ["grid"]),
+    ("wangge4", "周德明", ["grid"]),
+    ("wangge5", "黄小琴", ["grid"]),
+    ("wangge6", "吴晓东", ["grid"]),
+    ("wanggezhang", "唐志刚", ["grid_lead"]),   # 网格长
+    ("zhongdian", "冉秀琴", ["key_persons"]),   # 重点人员管理员
     ("lingdao", "赵德明", ["leader"]),
 ]
 WINDOW_CLERK = "chuangkou"      # the hall's clerk; the admin covers the window now and then
@@ -187,13 +199,26 @@ def invent_organisations(rng: random.Random, count: int, base=ORGANISATIONS) -> 
 # Building the database
 # ------------------------------------------------------------------------------------------------
 
+@contextmanager
+def _published_password_hashed_once(stored: str):
+    """While the demo accounts are created, ``accounts.hash_password`` of the published demo password
+    gives ``stored`` (the admin's hash of it) instead of a fresh scrypt each — 0.2 s apiece, some three
+    seconds for the fifteen accounts. The password is printed for everyone; a salt per account adds nothing."""
+    real = accounts.hash_password
+    accounts.hash_password = lambda password: stored if password == DEMO_PASSWORD else real(password)
+    try:
+        yield
+    finally:
+        accounts.hash_password = real
+
+
 def _initialise() -> dict[str, accounts.User]:
     """The town, the post and the demo accounts (password Demo2022, no forced change)."""
     admin = setup.initialise(TOWN["town"], TOWN["post_name"], TOWN["post_code"], DEMO_USERS[0][0], DEMO_PASSWORD,
                              district=TOWN["district"], hall_phone=TOWN["hall_phone"],
                              admin_display_name=DEMO_USERS[0][1])
     users = {admin.username: admin}
-    with db.atomic():
+    with db.atomic(), _published_password_hashed_once(admin.password_hash):
         for username, name, roles in DEMO_USERS[1:]:
             user = accounts.create_user(admin, username, name, roles, DEMO_PASSWORD)
             user.must_change_password = False
@@ -225,11 +250,14 @@ class DemoResult:
     end: date | None
     seconds: float
     mediation: mediation_demo.Stats | None = None      # the mediation centre's window (None: not written)
+    patrol: patrol_demo.Stats | None = None            # the grid patrol area's window (None: not written)
+    grid_seconds: float = 0.0                          # writing the grids and their workers
 
     @property
     def rows_per_second(self) -> float:
         """The hall's bulk rows per second of the hall's part of the build."""
-        seconds = self.seconds - (self.mediation.seconds if self.mediation is not None else 0.0)
+        seconds = self.seconds - self.grid_seconds - sum(
+            area.seconds for area in (self.mediation, self.patrol) if area is not None)
         return self.stats.rows / seconds if seconds > 0 else 0.0
 
 
@@ -271,7 +299,10 @@ def start_demo(people_count: int, organisations: list[dict], before: date, seed:
 def _build(people_count: int, organisations: list[dict], start: date, end: date, cutoff: datetime | None,
            scale: int, seed: int, progress=None, mix: hall_demo.Mix | None = None,
            defer_indexes: bool = False, mediation: mediation_demo.Volumes | None = None,
-           centre: bool = True) -> DemoResult:
+           centre: bool = True, patrol: bool = False, patrol_volumes: patrol_demo.Volumes | None = None
+           ) -> DemoResult:
+    """The hall's window, then (``centre``) the grids and the mediation centre's window — its grid
+    referrals are findings of real patrols — then (``patrol``) the patrol area's window."""
     began = time.perf_counter()
     with bulk_pragmas(throwaway=defer_indexes):
         users, writer, population = start_demo(people_count, organisations, start, seed, progress, defer_indexes)
@@ -280,23 +311,37 @@ def _build(people_count: int, organisations: list[dict], start: date, end: date,
                                   cutoff=cutoff, scale=scale, seed=seed, mix=mix)
         stats = hall_demo.write_year(year, writer)
         writer.close()
-        mediated = None
+        grid_seconds, mediated, patrolled = 0.0, None, None
+        if centre or patrol:     # the grids and their workers, set up the day before the window
+            grid_began = time.perf_counter()
+            patrol_demo.create_grids(users, hall_demo.utc_at(start - timedelta(days=1), 9 * 60))
+            grid_seconds = time.perf_counter() - grid_began
         if centre:
             mediated = mediation_demo.write_year(mediation_demo.MediationYear(
                 population, users, start=start, end=end, cutoff=cutoff, scale=scale, seed=seed, volumes=mediation))
+        if patrol:
+            patrolled = patrol_demo.write_year(patrol_demo.PatrolYear(
+                population, users, start=start, end=end, cutoff=cutoff, scale=scale, seed=seed,
+                volumes=patrol_volumes))
     accepted = "、".join(f"{c} {n}" for c, n in stats.accepted.items())
     audit.log(admin.username, "create", f"载入演示数据：人员 {people_count} 人，单位 {len(organisations)} 家，"
               f"办件 {stats.cases} 件（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}，受理 {accepted or 0}）"
               + (f"；调解案件 {mediated.disputes} 件，信访 {mediated.petitions} 件，风险研判会 {mediated.meetings} 次"
-                 if mediated is not None else ""))
+                 if mediated is not None else "")
+              + (f"；网格 {patrolled.grids} 个，巡查 {patrolled.patrols} 次（夜间巡逻 {patrolled.night_patrols} 次），"
+                 f"群众求助 {patrolled.help_requests} 件，隐患 {patrolled.hazards} 处"
+                 if patrolled is not None else ""))
     return DemoResult(users, stats, people_count, len(organisations), year.days[0] if year.days else None,
-                      year.days[-1] if year.days else None, time.perf_counter() - began, mediated)
+                      year.days[-1] if year.days else None, time.perf_counter() - began, mediated, patrolled,
+                      grid_seconds)
 
 
 def load_demo(people_count: int = WIZARD_PEOPLE, seed: int = 2022, now: datetime | None = None) -> accounts.User:
     """Initialise the open, empty database as 打通镇 with demo users (password Demo2022), residents,
     organisations and the hall's last four weeks of cases up to ``now``, with a handful of disputes,
-    petitions and a risk meeting of the mediation centre in the same weeks. Returns the admin."""
+    petitions and a risk meeting of the mediation centre and a small window of the grid patrol area
+    (the grids, a few patrols, an inspection with a hazard, a help request, a few care subjects and
+    key persons drawn from the registry) in the same weeks. Returns the admin."""
     now = now or utcnow()
     today = to_local(now).date()
     calendar = WorkCalendar()
@@ -306,7 +351,8 @@ def load_demo(people_count: int = WIZARD_PEOPLE, seed: int = 2022, now: datetime
         left -= calendar.is_workday(start)
     result = _build(people_count, invent_organisations(random.Random(seed + 1), len(WIZARD_ORGANISATIONS),
                                                        WIZARD_ORGANISATIONS),
-                    start, today, now, 1, seed, mediation=mediation_demo.WIZARD_VOLUMES)
+                    start, today, now, 1, seed, mediation=mediation_demo.WIZARD_VOLUMES, patrol=True,
+                    patrol_volumes=patrol_demo.WIZARD_VOLUMES)
     return result.users["admin"]
 
 
@@ -318,16 +364,23 @@ def check_year(year: int, today: date | None = None) -> None:
 
 
 def create_demo(year: int = hall_demo.SEED_YEAR, scale: int = 1, progress=None, now: datetime | None = None,
-                mix: hall_demo.Mix | None = None, throwaway: bool = False, mediation: bool = True) -> DemoResult:
+                mix: hall_demo.Mix | None = None, throwaway: bool = False, mediation: bool = True,
+                patrol: bool = False) -> DemoResult:
     """Initialise the open, empty database with a year of the hall (up to now for the current year).
 
     Scale 1 of 2022 has exactly the seed report's figures: accepted 154 行政审批, 356 行政服务, 419 其他,
     287 of them through 渝快办网办; the mediation centre 213 disputes, 240 petitions (826 visitors) and
-    11 risk meetings.  ``scale`` multiplies the people, organisations, cases, disputes and petitions.
+    11 risk meetings; with ``patrol`` the grid patrol area 73 night patrols (1,426 person-times), 32 help
+    requests, 215 shop inspections finding 83 hazards, 9 key venues inspected 46 times (12 hazards), all
+    hazards cleared, 23 / 370 (38 in rehabilitation) / 7 key persons and a care register of 250 people
+    (models/patrol/demo.py). ``scale`` multiplies the people, organisations, cases, disputes, petitions
+    and the patrol area's figures (the care register reaches the seed's 20,000+ at scale 80).
     ``throwaway`` (the CLI, which deletes the file when the build fails): indexes are built at the end
     and the journal is off while writing — about a third faster, but a failure leaves a broken file.
     ``mediation=False``: the hall only (the centre's year goes through its domain functions, about ten
-    milliseconds a step — some 1,900 steps at scale 1).
+    milliseconds a step — some 1,900 steps at scale 1). ``patrol``: the grid patrol area's year too
+    (``main.py demo`` asks for it; some 5,000 domain steps at scale 1, about a minute). The grids and
+    their workers are written whenever the centre or the patrol area is.
     """
     if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
         raise ValueError("规模（--scale）应为不小于 1 的整数。")
@@ -338,4 +391,4 @@ def create_demo(year: int = hall_demo.SEED_YEAR, scale: int = 1, progress=None, 
         end, cutoff = to_local(now).date(), now
     organisations = invent_organisations(random.Random(year + 1), len(ORGANISATIONS) * scale)
     return _build(PEOPLE_PER_SCALE * scale, organisations, start, end, cutoff, scale, year, progress, mix,
-                  defer_indexes=throwaway, centre=mediation)
+                  defer_indexes=throwaway, centre=mediation, patrol=patrol)

@@ -129,7 +129,8 @@ def test_demo_data_from_the_wizard(qtbot, tmp_path):
     when_modal(qtbot, SetupWizard, choose_demo)
     assert shell.open_database()
     assert {u.username for u in accounts.list_users()} == {"admin", "chuangkou", "tiaojie", "tiaojie2", "zhuren",
-                                                           "wangge", "lingdao"}
+                                                           "wangge", "wangge2", "wangge3", "wangge4", "wangge5",
+                                                           "wangge6", "wanggezhang", "zhongdian", "lingdao"}
     assert Person.live().count() == 40
     close_database()
 

@@ -8,6 +8,12 @@ area's own domain functions — ``disputes.register`` / ``refer_from_grid`` / ``
 those the centre's screens write. It is slower per record than the hall's bulk writer (about ten
 milliseconds a step) and needs no second code path to keep in step with the domain.
 
+A 网格上报 case comes from a real patrol: the reporting worker (``wangge``) logs the day's round in
+her grid through ``patrols.log_patrol`` with one 矛盾纠纷 finding carrying the case, so the finding
+creates the case (``refer_from_grid``) and both keep the link; its parties live in her grids. This
+needs the grids (models/patrol/demo.py ``create_grids``, written before this year); in a database
+without them the case is referred with an invented finding uid.
+
 ``MediationYear`` plans the window — which dispute, which parties, which day, what happens and when —
 and returns every step (one domain call at a simulated moment) in time order; ``write_year`` runs
 them.  While it runs, ``simulated_clock`` makes the records' ``created_at`` / ``updated_at`` and the
@@ -30,6 +36,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -49,6 +56,9 @@ from models.hall.demo import (
 from models.mediation import disputes, petitions
 from models.mediation.disputes import AgreementEntry, DisputeEntry, FollowUpEntry, PartyEntry, SessionEntry, TermEntry
 from models.mediation.petitions import AssessmentEntry, DecisionEntry, MeetingEntry, PetitionEntry
+from models.patrol import patrols
+from models.patrol.patrols import FindingEntry, PatrolEntry
+from models.patrol.tables import DISPUTE, Grid, GridMember
 from models.mediation.tables import (
     MEDIATING, ORAL, PETITION_CLOSED, REFERRED, REFUSED, SUCCEEDED, TERMINATED, WITHDRAWN, WRITTEN, Dispute,
     Petition, RiskDecision, RiskMeeting,
@@ -760,6 +770,7 @@ class MediationYear:
         self.mediators = [users[name] for name in MEDIATORS if name in users] or [users["admin"]]
         self.lead = users.get(LEAD) or users["admin"]
         self.grid = users.get(GRID)
+        self.grid_cells = self._referral_grids()
         self.chair = users.get(CHAIR)
         self.registry = Registry(population, self.rng)
         self.start, self.end = start, end
@@ -970,7 +981,10 @@ class MediationYear:
         kind = KINDS.get(kind_name, DEFAULT_KIND)
         stories = [s for s in kind.stories if s.other != "village" or self.registry.pop.villages] or kind.stories
         story = rng.choice(stories)
-        apply, respond, ctx = self._parties(day, story)
+        applicant = None
+        if source == "网格上报" and self.grid_cells:       # someone living in the reporting worker's grids
+            applicant = self.registry.person(day, story.ages, village=self.grid_cells[0][1])
+        apply, respond, ctx = self._parties(day, story, applicant)
         facts = self.fill(story.facts, ctx)
         if source in SOURCE_NOTES:
             facts += SOURCE_NOTES[source]
@@ -1007,10 +1021,15 @@ class MediationYear:
             return
         if source == "网格上报":
             report_day = self._back(day, rng.choice((0, 0, 1, 1, 2))) if taken else day
-            at = self.slot(report_day, None, lo=OPENS + 20, hi=CLOSES - 20)
-            finding = dashed(_uid(self.rng))
             note = f"网格员巡查发现{ctx['loc']}{ctx['a']}与{ctx['b']}发生纠纷，已现场劝解，上报镇调解中心处理"
-            at = self.add(at, "refer", lambda c=case, f=finding, n=note, t=at: self._refer(c, f, n, t))
+            if self.grid_cells:      # the worker's patrol log with the finding: it creates the case, linked both ways
+                at = self.slot(report_day, None, lo=OPENS + 80, hi=CLOSES - 20)
+                patrol = self._grid_patrol(case, note, at)
+                at = self.add(at, "refer", lambda c=case, p=patrol, t=at: self._report(c, p, t))
+            else:                    # written without the patrol area's grids: the finding's uid only
+                at = self.slot(report_day, None, lo=OPENS + 20, hi=CLOSES - 20)
+                finding = dashed(_uid(self.rng))
+                at = self.add(at, "refer", lambda c=case, f=finding, n=note, t=at: self._refer(c, f, n, t))
             if not taken:
                 return
             at = self.slot(day, at, gap=(30, 120))
@@ -1237,6 +1256,47 @@ class MediationYear:
 
     def _refer(self, case: Case, finding: str, note: str, at: datetime) -> None:
         case.record = disputes.refer_from_grid(self.grid, finding, case.entry, note=note, now=at)
+
+    def _report(self, case: Case, patrol: PatrolEntry, at: datetime) -> None:
+        """The grid worker logs the patrol; its 矛盾纠纷 finding hands the case over (待受理)."""
+        log = patrols.log_patrol(self.grid, patrol, now=at)
+        case.record = patrols.target_of(patrols.findings(log)[0])
+
+    def _referral_grids(self) -> list[tuple[str, str, str]]:
+        """(code, village, 四至) of the grids the reporting worker looks after as 专职 (none when the
+        database has no grids: the centre written without the patrol area)."""
+        if self.grid is None:
+            return []
+        rows = (Grid.live().join(GridMember, on=(GridMember.grid == Grid.id))
+                .where(GridMember.username == self.grid.username, GridMember.kind == "专职",
+                       GridMember.deleted_at.is_null(), Grid.active == True)  # noqa: E712
+                .order_by(Grid.code))
+        return [(g.code, g.village, g.area_note) for g in rows]
+
+    def _grid_patrol(self, case: Case, note: str, at: datetime) -> PatrolEntry:
+        """The morning's round in the grid where the parties live, ending a little before ``at``."""
+        rng, ctx = self.rng, case.ctx
+        code = self.grid_cells[0][0]
+        for cell, village, area in self.grid_cells:
+            group = re.search(r"(\d+)组$", ctx["loc"])
+            bounds = re.search(r"(\d+)—(\d+)组", area)
+            if ctx["loc"].startswith(village) and group and bounds \
+                    and int(bounds.group(1)) <= int(group.group(1)) <= int(bounds.group(2)):
+                code = cell
+        day = _local_day(at)
+        start = max(utc_at(day, 8 * 60 + 10), at - timedelta(minutes=rng.randint(80, 160)))
+        end = at - timedelta(minutes=rng.randint(8, 25))
+        first, last = to_local(start), to_local(end)
+        finding = FindingEntry(DISPUTE, "矛盾纠纷", ctx["loc"], self.fill(case.story.facts, ctx),
+                               measure=rng.choice(("现场劝解，稳定双方情绪，告知可申请人民调解",
+                                                   "劝开双方，讲解相关法律规定，建议由镇调解中心调解")),
+                               feedback="双方情绪已平复，同意由镇调解中心组织调解", grid=code,
+                               dispute=case.entry, dispute_note=note)
+        return PatrolEntry(patrol_date=first.date(), shift="日间", start=first.time().replace(second=0),
+                           end=last.time().replace(second=0), patrol_type="日常巡查", grids=[code],
+                           route=f"{ctx['loc']}及周边", leader=self.grid.display_name,
+                           weather=rng.choice(("晴", "多云", "阴", "小雨")),
+                           overview="开展日常巡查，发现矛盾纠纷1起，现场劝解后上报镇调解中心。", findings=[finding])
 
     def _take_on(self, case: Case, day: date, at: datetime) -> None:
         case.record = disputes.take_on(case.actor, case.record, case.mediators, accepted_on=day, now=at)
@@ -1567,10 +1627,10 @@ def count(start: date, end: date, steps: int = 0, seconds: float = 0.0) -> Stats
     return stats
 
 
-def write_year(year: MediationYear, batch: int = 300) -> Stats:
-    """Run the window's steps through the domain functions, stamped with their simulated moments."""
+def run_steps(steps: list, batch: int = 300) -> float:
+    """Run time-ordered steps through the domain functions, each stamped with its simulated moment, a
+    batch to a transaction. Returns the seconds it took."""
     began = time.perf_counter()
-    steps = year.steps()
     with simulated_clock() as clock:
         for first in range(0, len(steps), batch):
             with db.atomic():
@@ -1578,4 +1638,10 @@ def write_year(year: MediationYear, batch: int = 300) -> Stats:
                     clock.moment = step.moment
                     step.run()
             clock.moment = None
-    return count(year.start, year.end, len(steps), time.perf_counter() - began)
+    return time.perf_counter() - began
+
+
+def write_year(year: MediationYear, batch: int = 300) -> Stats:
+    """Run the window's steps through the domain functions, stamped with their simulated moments."""
+    steps = year.steps()
+    return count(year.start, year.end, len(steps), run_steps(steps, batch))

@@ -119,7 +119,7 @@ class KeyPersonTab(ListPanel):
     """The key-person register: counts, filters, search, 列管 (Ctrl+N), 访视不足; Enter opens a person."""
 
     def __init__(self, user: User, parent: QWidget | None = None):
-        super().__init__(KeyTableModel(user), (80, 170, 130, 120, 110, 80, 100, 100, 90), parent)
+        super().__init__(KeyTableModel(user), (80, 170, 130, 130, 110, 80, 100, 100, 90), parent)
         self.user = user
         self.dialog: QDialog | None = None
         self.search_edit.setPlaceholderText(self.tr("搜索姓名、电话、证件号码或村（社区）"))
