@@ -16,7 +16,7 @@ from models import audit, codes, numbering, records
 from models.accounts import User, require
 from models.db import db, utcnow
 from models.deadlines import NO_DEADLINE, state_of
-from models.errors import PermissionDenied, ValidationError
+from models.errors import ValidationError
 from models.patrol import grids
 from models.patrol.common import choice, count, day, local_today
 from models.patrol.tables import (
@@ -81,10 +81,7 @@ def visible(actor: User):
 
 
 def get_event(actor: User, number: str) -> GridEvent:
-    event = visible(actor).where(GridEvent.number == (number or "").strip().upper()).first()
-    if event is None:
-        raise ValidationError("事件编号", f"没有编号为 {number} 的事件，或不在您的网格内。")
-    return event
+    return grids.by_number(visible(actor), GridEvent, number, "事件编号", "事件")
 
 
 def allowed_steps(actor: User, event: GridEvent) -> dict[str, str]:
@@ -105,9 +102,7 @@ def _step(actor: User, event: GridEvent, step: str, note: str, fields: dict, now
     require(actor, permission)
     now = now or utcnow()
     with db.atomic():
-        fresh = visible(actor).where(GridEvent.id == event.id).first()
-        if fresh is None:
-            raise PermissionDenied(f"事件 {event.number} 不在您的网格内。")
+        fresh = grids.fresh_in_scope(visible(actor), event, "事件")
         if fresh.status not in sources:
             raise ValidationError("状态", f"事件 {fresh.number} 当前为“{fresh.status}”，不能{verb}。")
         for key, value in fields.items():

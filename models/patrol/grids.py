@@ -163,6 +163,24 @@ def scope(actor: User, model, grid_column, mine_column=None):
     return query.where(grid_column.in_(own_grid_ids(actor.username)) | mine)
 
 
+def by_number(query, model, number: str, field: str, what: str):
+    """The record of ``query`` (a scope of the actor's) numbered ``number``; a ValidationError naming
+    ``field`` when there is none the actor may see."""
+    found = query.where(model.number == (number or "").strip().upper()).first()
+    if found is None:
+        raise ValidationError(field, f"没有编号为 {number} 的{what}，或不在您的网格内。")
+    return found
+
+
+def fresh_in_scope(query, record, what: str):
+    """``record`` as it is now in the database, if it is within ``query`` (the actor's scope); else
+    PermissionDenied naming it (``what`` and its number)."""
+    fresh = query.where(type(record).id == record.id).first()
+    if fresh is None:
+        raise PermissionDenied(f"{what} {record.number} 不在您的网格内。")
+    return fresh
+
+
 def get_by_code(code: str) -> Grid | None:
     return Grid.live().where(Grid.code == (code or "").strip().upper()).first()
 

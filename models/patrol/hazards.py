@@ -14,7 +14,7 @@ from models import audit, codes, numbering, records
 from models.accounts import User, require
 from models.db import db
 from models.deadlines import NO_DEADLINE, state_of
-from models.errors import PermissionDenied, ValidationError
+from models.errors import ValidationError
 from models.patrol import grids
 from models.patrol.common import choice, day, local_today, optional_phone
 from models.patrol.tables import (
@@ -81,17 +81,12 @@ def visible(actor: User):
 
 
 def get_hazard(actor: User, number: str) -> Hazard:
-    hazard = visible(actor).where(Hazard.number == (number or "").strip().upper()).first()
-    if hazard is None:
-        raise ValidationError("隐患编号", f"没有编号为 {number} 的隐患，或不在您的网格内。")
-    return hazard
+    return grids.by_number(visible(actor), Hazard, number, "隐患编号", "隐患")
 
 
 def _fresh(actor: User, hazard: Hazard, verb: str, allowed: Sequence[str]) -> Hazard:
     require(actor, grids.USE)
-    fresh = visible(actor).where(Hazard.id == hazard.id).first()
-    if fresh is None:
-        raise PermissionDenied(f"隐患 {hazard.number} 不在您的网格内。")
+    fresh = grids.fresh_in_scope(visible(actor), hazard, "隐患")
     if fresh.status not in allowed:
         raise ValidationError("状态", f"隐患 {fresh.number} 当前为“{fresh.status}”，不能{verb}。")
     return fresh

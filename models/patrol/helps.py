@@ -9,7 +9,7 @@ from datetime import date, datetime
 from models import audit, codes, numbering, records
 from models.accounts import User, require
 from models.db import db
-from models.errors import PermissionDenied, ValidationError
+from models.errors import ValidationError
 from models.patrol import grids
 from models.patrol.common import choice, day, local_today, optional_phone
 from models.patrol.tables import HELP_CLOSED, HELP_CLOSINGS, HELP_OPEN, HELP_TYPES, Finding, Grid, HelpRequest
@@ -70,10 +70,7 @@ def visible(actor: User):
 
 
 def get_request(actor: User, number: str) -> HelpRequest:
-    found = visible(actor).where(HelpRequest.number == (number or "").strip().upper()).first()
-    if found is None:
-        raise ValidationError("求助编号", f"没有编号为 {number} 的群众求助，或不在您的网格内。")
-    return found
+    return grids.by_number(visible(actor), HelpRequest, number, "求助编号", "群众求助")
 
 
 def close(actor: User, request: HelpRequest, closing: str, result: str, on: date | None = None,
@@ -83,9 +80,7 @@ def close(actor: User, request: HelpRequest, closing: str, result: str, on: date
     result = clean_text(result, "办结情况", 2000, required=True, min_len=2)
     today = local_today(now)
     with db.atomic():
-        fresh = visible(actor).where(HelpRequest.id == request.id).first()
-        if fresh is None:
-            raise PermissionDenied(f"群众求助 {request.number} 不在您的网格内。")
+        fresh = grids.fresh_in_scope(visible(actor), request, "群众求助")
         if fresh.status != HELP_OPEN:
             raise ValidationError("状态", f"群众求助 {fresh.number} 已办结。")
         fresh.closed_on = day(on or today, "办结日期", today, fresh.asked_on)

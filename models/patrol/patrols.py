@@ -16,7 +16,7 @@ from typing import Sequence
 from models import codes, numbering, records
 from models.accounts import User, require
 from models.db import db, to_local, to_utc, utcnow
-from models.errors import PermissionDenied, ValidationError
+from models.errors import ValidationError
 from models.mediation import disputes
 from models.mediation.disputes import DisputeEntry
 from models.patrol import events, grids, hazards, helps
@@ -270,9 +270,7 @@ def add_finding(actor: User, patrol: PatrolLog, entry: FindingEntry, now: dateti
     require(actor, grids.USE)
     now = now or utcnow()
     with db.atomic():
-        fresh = visible(actor).where(PatrolLog.id == patrol.id).first()
-        if fresh is None:
-            raise PermissionDenied(f"巡查 {patrol.number} 不在您的网格内。")
+        fresh = grids.fresh_in_scope(visible(actor), patrol, "巡查")
         patrol_grids = patrol_grids_of(fresh)
         last = len(findings(fresh))
         plan = clean_finding(actor, entry, last + 1, patrol_grids, fresh.patrol_date)
@@ -296,10 +294,7 @@ def visible(actor: User):
 
 
 def get_patrol(actor: User, number: str) -> PatrolLog:
-    patrol = visible(actor).where(PatrolLog.number == (number or "").strip().upper()).first()
-    if patrol is None:
-        raise ValidationError("巡查编号", f"没有编号为 {number} 的巡查日志，或不在您的网格内。")
-    return patrol
+    return grids.by_number(visible(actor), PatrolLog, number, "巡查编号", "巡查日志")
 
 
 def patrol_grids_of(patrol: PatrolLog) -> list[Grid]:
