@@ -83,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
                           help="第几份笔录或回访记录（1 = 第一份；默认最新一份）")
     document.add_argument("--month", default=None, metavar="YYYY-MM",
                           help="网格员月度工作日志的月份，如 2022-07（monthly-log 必填）")
+    report = commands.add_parser("report", help="输出年度（或季度、月度）统计报告：PDF 报告或 Excel 工作簿")
+    report.add_argument("--year", type=int, required=True, help="统计年份，如 2022")
+    report.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], default=None, help="只统计该年的第几季度")
+    report.add_argument("--month", type=int, choices=range(1, 13), default=None, metavar="1-12",
+                        help="只统计该年的某个月")
+    report.add_argument("--post", default="", metavar="CODE", help="只统计某个站点（站点代码）；默认全部站点")
+    report.add_argument("--db", metavar="PATH|URL", dest="sub_db")
+    report.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx",
+                        help="输出文件：.pdf 为统计报告，.xlsx 为 Excel 工作簿（不能是已有文件）")
     return parser
 
 
@@ -297,7 +306,42 @@ def cmd_print(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"init": cmd_init, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore, "demo": cmd_demo,
+def cmd_report(args) -> int:
+    from models import setup
+    from models.accounts import CommandLineActor
+    from models.db import close_database, describe
+    from models.errors import TownDeskError
+    from models.stats import periods, report
+
+    out = Path(args.out)
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in report.FORMATS:
+        raise ValueError("--out 应为 .pdf（统计报告）或 .xlsx（Excel 工作簿）文件。")
+    if out.exists():
+        raise TownDeskError(f"{out} 已存在，不会覆盖；请换一个文件名。")
+    if args.quarter and args.month:
+        raise ValueError("--quarter 和 --month 只能选一个。")
+    if args.month:
+        period = periods.month(args.year, args.month)
+    elif args.quarter:
+        period = periods.quarter(args.year, args.quarter)
+    else:
+        period = periods.year(args.year)
+    target = resolve_target(args)
+    setup.open_app_database(target)
+    try:
+        setup.require_initialised(describe(target))
+        # the figures only, never a name: the key-person counts belong in the town's report
+        actor = CommandLineActor(frozenset({"stats.view", "patrol.sensitive"}))
+        data, stats = report.make(actor, period, kind, args.post.strip())
+        out.write_bytes(data)
+    finally:
+        close_database()
+    print(f"已生成{stats.period.label}统计报告（{stats.scope_label}）：{out}（{max(1, len(data) // 1024)} KB）")
+    return EXIT_OK
+
+
+COMMANDS = {"report": cmd_report, "init": cmd_init, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore, "demo": cmd_demo,
             "print": cmd_print}
 
 

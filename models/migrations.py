@@ -92,12 +92,19 @@ def step_5_patrol() -> None:
         codes.seed(tables.LISTS)
 
 
+def step_6_statistics() -> None:
+    from models.stats import summary
+
+    summary.create()
+
+
 STEPS = {
     1: ("建立初始数据表：设置、编号、用户、操作日志、人员库", step_1_initial),
     2: ("一窗受理：事项目录、节假日、办件、收费、评价", step_2_hall),
     3: ("一窗受理：按代办人证件号码查找的索引", step_3_agent_id_index),
     4: ("矛盾调解：纠纷案件、当事人、调解记录、协议、回访、信访、风险研判会", step_4_mediation),
     5: ("网格巡查：网格、巡查日志、事件、隐患、群众求助、场所检查、关爱帮扶与重点人员台账", step_5_patrol),
+    6: ("统计报表：一窗受理的按日汇总、评价的统计索引", step_6_statistics),
 }
 LATEST = max(STEPS)
 

@@ -269,7 +269,7 @@ def test_migrate_refuses_newer_database(opened_fixture):
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_V2 = FIXTURES / "schema_v2.db"
-RELEASED = [2, 3, 4]   # schema versions with the hall's fixture rows (make_schema_v2.py … make_schema_v4.py)
+RELEASED = [2, 3, 4, 5]   # schema versions with the hall's fixture rows (make_schema_v2.py … make_schema_v5.py)
 
 
 @pytest.fixture(params=RELEASED, ids=lambda v: f"schema_v{v}")
@@ -339,5 +339,78 @@ def test_schema_4_fixture_mediation_continues(tmp_path):
         assert [d.content for d in petitions.open_decisions(mediator)] == ["一周内回访当事人"]
         with db.atomic():
             assert numbering.next_number("TJ", day=date(2024, 5, 21)) == "TJ-DT00-20240521-0002"
+    finally:
+        close_database()
+
+
+def test_schema_5_fixture_patrol_continues(tmp_path):
+    """The patrol rows of schema_v5.db (make_schema_v5.py) open, search, step on and number on after upgrading."""
+    from models.patrol import events, grids, hazards, helps, patrols, registers
+    from models.patrol.events import EventFilter
+    from models.patrol.hazards import HazardFilter
+    from models.patrol.patrols import PatrolFilter
+    from models.patrol.registers import CareFilter, KeyFilter
+    from models.patrol.tables import EV_ASSIGNED, EV_HANDLED, HELP_CLOSED, HZ_CLEARED
+
+    day = date(2024, 5, 22)
+    path = tmp_path / "towndesk.db"
+    shutil.copyfile(FIXTURES / "schema_v5.db", path)
+    setup.open_app_database(path)
+    try:
+        worker = accounts.authenticate("wangge", FIXTURE_WINDOW_PASSWORD)
+        lead = accounts.authenticate("wanggezhang", FIXTURE_WINDOW_PASSWORD)
+        keeper = accounts.authenticate("zhongdian", FIXTURE_WINDOW_PASSWORD)
+        assert (worker.role_list, lead.role_list, keeper.role_list) == (["grid"], ["grid_lead"], ["key_persons"])
+        assert [g.code for g in grids.visible_grids(worker)] == ["DT-01"]
+
+        assert [p.number for p in patrols.list_patrols(worker, PatrolFilter(text="河堤"))] == ["XC-DT00-20240522-0002"]
+        assert [p.number for p in patrols.list_patrols(lead, PatrolFilter(date_from=day, date_to=day))] == [
+            "XC-DT00-20240522-0002", "XC-DT00-20240522-0001"]
+        night = patrols.get_patrol(worker, "XC-DT00-20240522-0002")
+        assert [f.kind for f in patrols.findings(night)] == ["当场处理", "事件", "隐患", "群众求助"]
+        [inspection] = patrols.inspections(patrols.get_patrol(worker, "XC-DT00-20240522-0001"))
+        assert inspection.premises.name == "兴隆超市" and inspection.result == "合格"
+
+        [event] = events.list_events(lead, EventFilter(text="路灯"))
+        assert event.number == "SJ-DT00-20240522-0001" and event.status == EV_ASSIGNED
+        assert [s.step for s in events.steps(event)][-1] == EV_ASSIGNED
+        [hazard] = hazards.list_hazards(worker, HazardFilter(text="兴隆超市"))
+        assert hazard.number == "YH-DT00-20240522-0001" and hazard.status == HZ_CLEARED
+        assert [c.result for c in hazards.checks(hazard)] == ["合格"]
+        [request] = helps.list_requests(worker, text="赵秀英")
+        assert request.number == "QZ-DT00-20240522-0001" and request.status == HELP_CLOSED
+        [subject] = registers.list_care(worker, CareFilter(text="赵秀英"))
+        assert len(registers.care_visits(subject)) == 1
+        [kp] = registers.list_key_persons(keeper, KeyFilter(text="刘建国"))
+        assert len(registers.key_assessments(kp)) == 1 and len(registers.key_visits(kp)) == 1
+
+        handled = events.handle(lead, event, "已联系路灯维护单位更换灯具，路灯恢复照明。")
+        assert handled.status == EV_HANDLED
+        assert events.get_event(worker, event.number).status == EV_HANDLED
+        with db.atomic():
+            assert numbering.next_number("XC", day=day) == "XC-DT00-20240522-0003"
+            assert numbering.next_number("YH", day=day) == "YH-DT00-20240522-0002"
+            assert numbering.next_number("SJ", day=day) == "SJ-DT00-20240522-0002"
+            assert numbering.next_number("QZ", day=day) == "QZ-DT00-20240522-0002"
+    finally:
+        close_database()
+
+
+def test_upgrading_to_6_counts_the_cases_already_there(tmp_path):
+    """Schema step 6 marks every day with cases, so the first statistics after the upgrade count them all."""
+    from models.hall.tables import ServiceCase
+    from models.stats import figures, periods, summary
+
+    path = tmp_path / "towndesk.db"
+    shutil.copyfile(FIXTURES / "schema_v5.db", path)
+    setup.open_app_database(path)
+    try:
+        accepted = [c for c in ServiceCase.select() if c.accepted_on and c.deleted_at is None]
+        assert accepted and summary.pending() == len({c.accepted_on for c in accepted})
+        admin = accounts.authenticate("admin", "Admin2022x")
+        stats = figures.compute(admin, periods.year(2024))
+        assert summary.pending() == 0
+        assert stats.area("hall").value("accepted") == len(accepted)
+        assert stats.area("patrol").value("night") == 1 and stats.area("mediation").value("disputes") == 1
     finally:
         close_database()
