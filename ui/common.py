@@ -323,6 +323,7 @@ class RecordTable(QTableView):
 class _Worker(QThread):
     succeeded = Signal(object)
     failed = Signal(object)
+    progressed = Signal(int, int)    # done, total (0: not known)
 
     def __init__(self, work: Callable[[], Any], parent: QObject | None = None):
         super().__init__(parent)
@@ -366,19 +367,33 @@ def wait_quiet_work() -> None:
     QCoreApplication.processEvents()
 
 
-def run_in_background(parent: QWidget, label: str, work: Callable[[], Any],
+def run_in_background(parent: QWidget, label: str, work: Callable[..., Any],
                       on_success: Callable[[Any], None],
-                      on_failure: Callable[[BaseException], None] | None = None) -> _Worker:
+                      on_failure: Callable[[BaseException], None] | None = None,
+                      progress: bool = False) -> _Worker:
     """Run `work` off the GUI thread behind a progress dialog; the result or error comes back on it.
 
     `work` must open its own database connection if it needs one (peewee's are per thread). An error
-    is shown to the user unless `on_failure` takes it.
+    is shown to the user unless `on_failure` takes it. With `progress`, `work` is called with a
+    ``report(done, total)`` it may call from its thread (total None: not known): the dialog shows
+    "done / total" and a bar instead of a busy indicator.
     """
     dialog = QProgressDialog(label, None, 0, 0, parent)
     dialog.setWindowTitle(QCoreApplication.translate("common", "请稍候"))
     dialog.setWindowModality(Qt.WindowModal)
     dialog.setMinimumDuration(300)
-    worker = _Worker(work, parent)
+    if progress:
+        worker = _Worker(lambda: work(lambda done, total=None: worker.progressed.emit(done, total or 0)), parent)
+
+        def show_progress(done: int, total: int) -> None:
+            if total:
+                dialog.setMaximum(total)
+                dialog.setValue(min(done, total))
+            dialog.setLabelText(f"{label}\n{done:,} / {total:,}" if total else f"{label}\n{done:,}")
+
+        worker.progressed.connect(show_progress)
+    else:
+        worker = _Worker(work, parent)
 
     def done(result):
         dialog.close()

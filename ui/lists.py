@@ -9,18 +9,23 @@ many times (every role of every visible cell on each paint).
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractButton, QCheckBox, QComboBox, QDateEdit, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QVBoxLayout, QWidget,
+    QAbstractButton, QCheckBox, QComboBox, QDateEdit, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget,
 )
 
+from models import exports
+from models.db import on_own_connection
 from models.deadlines import DUE_SOON, DUE_TODAY, OVERDUE
 from models.errors import TownDeskError
-from ui.common import RecordTable, RecordTableModel, debounced, paint_hint, run_quietly, shortcut, show_problem
+from ui.common import (
+    RecordTable, RecordTableModel, debounced, paint_hint, run_in_background, run_quietly, shortcut, show_problem,
+)
 
 PAGE = 200
 
@@ -129,6 +134,35 @@ class PagedTableModel(QAbstractTableModel):
         return None
 
 
+class KindListModel(PagedTableModel):
+    """A list whose columns are the ``models.exports`` definitions of ``kind`` (a key of exports.KINDS): the
+    same definitions its 导出 Excel writes. Headers, pages and cell texts come from there; a subclass adds
+    the deadline ``state`` and any extra roles. Each new filter's first page starts a new
+    ``exports.Context`` (today taken again, what a page computes once forgotten)."""
+
+    kind: str = ""
+
+    def __init__(self, user, parent=None):
+        super().__init__(parent)
+        self.user = user
+        self.list_kind = exports.kind_of(self.kind)
+        self.headers = self.list_kind.screen_headers()
+        self.filter = self.list_kind.filter_type()
+        self.context = exports.Context(user, date.today())
+
+    @property
+    def today(self) -> date:
+        return self.context.today
+
+    def fetch(self, flt, before_id: int | None, limit: int) -> list:
+        if before_id is None:   # a new filter's first page (or the list read again)
+            self.context = exports.Context(self.user, date.today())
+        return self.list_kind.fetch(self.context, flt, before_id, limit)
+
+    def cells(self, row) -> Sequence[str]:
+        return self.list_kind.screen_cells(self.context, row)
+
+
 COUNT_CAP = 10_000   # counting stops here: a one-character search over a million records answers at once
 
 
@@ -155,14 +189,30 @@ class ListPanel(QWidget):
 
     A subclass builds its filter widgets, calls `build(first_row, second_row, legend)` and provides
     `current_filter()` and `count(filter)`; widgets it passes to `watch()` refresh the list when changed.
+
+    A subclass that sets `export_kind` (a key of models.exports.KINDS) gets 导出 Excel…（Ctrl+E） at the right
+    of the bottom row: everything `current_filter()` finds goes to an .xlsx file the user names
+    (`ask_export_path`, a file dialog), built off the GUI thread behind a progress dialog; models/ checks
+    the permission (a refusal is shown, audited, and writes nothing), masks and audits.
     """
 
     opened = Signal(object)
+    exported = Signal(str, int)   # the file written, the rows in it
+
+    export_kind = ""              # a key of models.exports.KINDS: the list has 导出 Excel…
 
     def __init__(self, model: PagedTableModel, widths: Sequence[int], parent=None):
         super().__init__(parent)
         self.model = model
         model.setParent(self)
+        # parented by build()'s layout, at the end of the bottom row: Tab reaches it after the table
+        self.export_button = QPushButton(self.tr("导出 Excel…（Ctrl+E）"))
+        self.export_button.setAutoDefault(False)
+        self.export_button.clicked.connect(self.export)
+        if self.export_kind:
+            self.export_button.setToolTip(self.tr("把按当前筛选条件查到的全部记录导出为 Excel 表格（.xlsx）"))
+            shortcut("Ctrl+E", self, self.export, Qt.WidgetWithChildrenShortcut)
+        self.exporting = False
         self.search_edit = QLineEdit()
         self.search_edit.setClearButtonEnabled(True)
         self.count_label = QLabel()
@@ -196,7 +246,11 @@ class ListPanel(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label)
         bottom.addStretch(1)
-        bottom.addWidget(paint_hint(QLabel(legend)))
+        legend_label = paint_hint(QLabel(legend))
+        legend_label.setWordWrap(True)
+        bottom.addWidget(legend_label, 8)
+        if self.export_kind:
+            bottom.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         if second:
@@ -258,6 +312,56 @@ class ListPanel(QWidget):
     def _count_failed(self, exc: BaseException) -> None:
         self.count_label.setText("")
         show_problem(self, exc)
+
+    # --- 导出 Excel ------------------------------------------------------------------------------------
+    def ask_export_path(self, suggested: str) -> str:
+        """Where to save (a file dialog in the Documents folder with the suggested name); "" to cancel."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or str(Path.home())
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出 Excel"), str(Path(folder) / suggested),
+                                              self.tr("Excel 工作簿 (*.xlsx)"))
+        if path and not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        return path
+
+    def export(self) -> None:
+        """Everything the current filter finds, to an .xlsx file the user names, written off the GUI thread
+        behind a progress dialog (models.exports: permissions, masking, audit)."""
+        if not self.export_kind or self.exporting:
+            return
+        try:
+            flt = self.current_filter()
+            kind = exports.kind_of(self.export_kind)
+        except TownDeskError as exc:
+            show_problem(self, exc)
+            return
+        path = self.ask_export_path(exports.default_file_name(kind, date.today()))
+        if not path:
+            return
+        user = self.model.user
+
+        def work(report):
+            data, count = on_own_connection(lambda: exports.export_list(user, kind, flt, progress=report))
+            try:
+                Path(path).write_bytes(data)
+            except OSError as exc:
+                raise TownDeskError(self.tr("无法写入文件 {0}：{1}。如该文件正在 Excel 中打开，请先关闭它，"
+                                            "或换一个文件名。").format(path, exc.strerror or exc)) from exc
+            return path, count
+
+        self.exporting = True
+        run_in_background(self, self.tr("正在导出{0}……").format(kind.title), work, self._exported,
+                          self._export_failed, progress=True)
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.exporting = False
+        show_problem(self, exc, self.tr("导出失败"))
+
+    def _exported(self, answer: tuple[str, int]) -> None:
+        self.exporting = False
+        path, count = answer
+        QMessageBox.information(self, self.tr("导出完成"),
+                                self.tr("已导出 {0:,} 条记录到 {1}").format(count, path))
+        self.exported.emit(path, count)
 
     def _enter_table(self) -> None:
         self.refresh()

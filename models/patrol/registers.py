@@ -61,7 +61,8 @@ __all__ = [
     "USE", "ALL", "SENSITIVE",
     "CareEntry", "CareVisitEntry", "CareFilter", "KeyPersonEntry", "AssessmentEntry", "KeyVisitEntry", "KeyFilter",
     "person_of", "care_interval", "add_care", "update_care", "add_care_visit", "care_visits", "remove_care", "get_care_subject",
-    "list_care", "count_care", "care_visits_due", "care_state", "care_rows", "shown", "care_export_rows",
+    "list_care", "count_care", "care_visits_due", "care_state", "care_rows", "shown", "check_export",
+    "care_export_values", "care_export_rows",
     "key_interval", "add_key_person", "update_key_person", "assess", "add_key_visit", "release_key_person",
     "get_key_person", "key_visits", "key_assessments", "list_key_persons", "count_key_persons", "key_visits_due",
     "key_state", "short_of_visits", "key_counts", "key_rows", "key_export_rows",
@@ -507,22 +508,38 @@ CARE_EXPORT_COLUMNS = (
 )
 
 
-def care_export_rows(actor: User, flt: CareFilter, today: date | None = None) -> list[dict]:
-    """Every subject the filter finds, as rows keyed by the Chinese column headings (in order). Only for
-    users with ``patrol.sensitive``; each attempt is audited, a refused one too."""
+def check_export(actor: User, what: str) -> None:
+    """Only users with ``patrol.sensitive`` may export either register (``what``: its name, e.g.
+    关爱帮扶台账); a refused attempt is audited as "export_refused" before PermissionDenied is raised."""
     try:
         require(actor, SENSITIVE)
     except PermissionDenied:
-        _audit_refused_export(actor, "关爱帮扶台账")
+        _audit_refused_export(actor, what)
         raise
+
+
+def care_export_values(actor: User, subjects: Sequence[CareSubject], today: date | None = None) -> list[dict]:
+    """The values an export writes (only for users with ``patrol.sensitive``): everything in full but
+    the ID number, shown as the actor may see it (``shown_id``)."""
+    require(actor, SENSITIVE)
     today = today or local_today()
-    subjects = list(_care_filtered(actor, flt).order_by(CareSubject.id))
     names = _grid_names(subjects)
     rows = []
     for subject in subjects:
         values = _care_values(subject, today, names.get(subject.grid_id, ""))
         values["id_number"] = shown_id(actor, subject.id_number)
-        rows.append({heading: values[key] for key, heading in CARE_EXPORT_COLUMNS})
+        rows.append(values)
+    return rows
+
+
+def care_export_rows(actor: User, flt: CareFilter, today: date | None = None) -> list[dict]:
+    """Every subject the filter finds, as rows keyed by the Chinese column headings (in order). Only for
+    users with ``patrol.sensitive``; each attempt is audited, a refused one too. (The list screen's
+    导出 Excel goes through ``models.exports``, which pages through ``list_care`` and ``care_export_values``.)"""
+    check_export(actor, "关爱帮扶台账")
+    subjects = list(_care_filtered(actor, flt).order_by(CareSubject.id))
+    rows = [{heading: values[key] for key, heading in CARE_EXPORT_COLUMNS}
+            for values in care_export_values(actor, subjects, today)]
     audit.log(actor.username, "export", f"导出关爱帮扶台账 {len(rows)} 人")
     return rows
 
@@ -847,18 +864,10 @@ KEY_EXPORT_COLUMNS = (
 
 def key_export_rows(actor: User, flt: KeyFilter, today: date | None = None) -> list[dict]:
     """Every person the filter finds, as rows keyed by the Chinese column headings (in order); each
-    attempt is audited, a refused one too."""
-    try:
-        require(actor, SENSITIVE)
-    except PermissionDenied:
-        _audit_refused_export(actor, "重点人员台账")
-        raise
-    today = today or local_today()
+    attempt is audited, a refused one too. (The list screen's 导出 Excel goes through ``models.exports``,
+    which pages through ``list_key_persons`` and ``key_rows``.)"""
+    check_export(actor, "重点人员台账")
     persons = list(_key_filtered(actor, flt).order_by(KeyPerson.id))
-    names = _grid_names(persons)
-    rows = []
-    for kp in persons:
-        values = _key_values(actor, kp, today, names.get(kp.grid_id, ""))
-        rows.append({heading: values[key] for key, heading in KEY_EXPORT_COLUMNS})
+    rows = [{heading: values[key] for key, heading in KEY_EXPORT_COLUMNS} for values in key_rows(actor, persons, today)]
     audit.log(actor.username, "export", f"导出重点人员台账 {len(rows)} 人")
     return rows

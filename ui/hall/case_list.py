@@ -12,54 +12,26 @@ from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QLabel, QWidget,
 )
 
+from models import exports
 from models.accounts import User
 from models.hall import cases, matters
-from models.hall.calendar import work_calendar
 from models.hall.cases import CaseFilter
 from models.hall.catalogue import MATTER_CLASSES
 from models.hall.tables import CHANNELS, OPEN_STATUSES, STATUSES, ServiceCase
-from models.people import shown_id
-from ui.lists import COUNT_CAP, ListPanel, PagedTableModel, choice_box, date_range  # noqa: F401 (COUNT_CAP for bench)
+from ui.lists import COUNT_CAP, KindListModel, ListPanel, choice_box, date_range  # noqa: F401 (COUNT_CAP for bench)
 
-def left_text(left: int | None, state: str) -> str:
-    if left is None:
-        return ""
-    if state == cases.OVERDUE:
-        return f"超期 {-left} 个工作日" if left < 0 else "已超期"
-    if state == cases.DUE_TODAY:
-        return "今日到期"
-    return f"剩 {left} 个工作日"
+left_text = exports.workdays_left_text   # 剩 n 个工作日 / 今日到期 / 超期 n 个工作日 (the dialog and home page too)
 
 
-class CaseTableModel(PagedTableModel):
-    """Cases for a filter, newest first, fetched a page at a time as the view needs them."""
+class CaseTableModel(KindListModel):
+    """Cases for a filter, newest first, fetched a page at a time as the view needs them; the columns are
+    models.exports' 办件清单, which its 导出 Excel writes too."""
 
-    headers = ["办件编号", "申请人", "证件号码", "办理事项", "类别", "渠道", "收件日期", "状态", "承诺日期", "剩余时限"]
+    kind = "cases"
     state_columns = (7, 8, 9)
 
-    def __init__(self, user: User, parent=None):
-        super().__init__(parent)
-        self.user = user
-        self.filter = CaseFilter()
-        self.reset_caches()
-
-    def reset_caches(self, today: date | None = None) -> None:
-        self.today = today or date.today()
-        self.calendar = work_calendar()
-        self._deadlines: dict[int, tuple] = {}
-
-    def fetch(self, flt: CaseFilter, before_id: int | None, limit: int) -> list[ServiceCase]:
-        return cases.list_cases(self.user, flt, before_id=before_id, limit=limit)
-
     def deadline(self, case: ServiceCase) -> tuple[int | None, str]:
-        if case.id not in self._deadlines:
-            self._deadlines[case.id] = cases.deadline(case, self.today, self.calendar)
-        return self._deadlines[case.id]
-
-    def cells(self, case: ServiceCase) -> tuple[str, ...]:
-        return (case.number, case.applicant_name, shown_id(self.user, case.applicant_id_number), case.matter_name,
-                case.matter_class, case.channel, f"{case.received_on:%Y-%m-%d}", case.status,
-                f"{case.promised_date:%Y-%m-%d}" if case.promised_date else "", left_text(*self.deadline(case)))
+        return exports.case_deadline(self.context, case)
 
     def state(self, case: ServiceCase) -> str:
         return self.deadline(case)[1]
@@ -69,7 +41,9 @@ SCOPES = ("今日受理", "我的办件", "全部办件")
 
 
 class CaseListPanel(ListPanel):
-    """Scope, filters and search over the cases; Enter or a double click opens one."""
+    """Scope, filters and search over the cases; Enter or a double click opens one; Ctrl+E exports them."""
+
+    export_kind = "cases"
 
     def __init__(self, user: User, parent: QWidget | None = None):
         super().__init__(CaseTableModel(user), (190, 80, 160, 260, 70, 90, 90, 70, 90, 110), parent)

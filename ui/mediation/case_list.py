@@ -5,55 +5,22 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
-from models import codes
+from models import codes, exports
 from models.accounts import User
 from models.mediation import disputes
 from models.mediation.disputes import DisputeFilter
 from models.mediation.tables import DISPUTE_TYPES, MEDIATING, RISK_COLOURS, SOURCES, STATUSES, Dispute
-from ui.lists import COUNT_CAP, ListPanel, UserListModel, choice_box, date_range
+from ui.lists import COUNT_CAP, KindListModel, ListPanel, choice_box, date_range
 
 
-def left_text(left: int | None, state: str) -> str:
-    """Days left of a running mediation, as the list and the dialog show it."""
-    if left is None:
-        return ""
-    if left < 0:
-        return f"超期 {-left} 天"
-    if left == 0:
-        return "今日到期"
-    return f"剩 {left} 天"
+left_text = exports.days_left_text   # 剩 n 天 / 今日到期 / 超期 n 天 (the dialog, the home page, the patrol lists)
 
 
-class DisputeTableModel(UserListModel):
-    headers = ["案件编号", "当事人", "纠纷类型", "来源", "受理日期", "风险", "调解员", "状态", "期限", "剩余"]
+class DisputeTableModel(KindListModel):
+    """Disputes for a filter; the columns are models.exports' 矛盾纠纷清单, which its 导出 Excel writes too."""
+
+    kind = "disputes"
     state_columns = (7, 8, 9)
-    filter_type = DisputeFilter
-
-    def __init__(self, user: User, parent=None):
-        super().__init__(user, parent)
-        self._names: dict[str, str] = {}
-
-    def fetch(self, flt: DisputeFilter, before_id: int | None, limit: int) -> list[Dispute]:
-        return disputes.list_disputes(self.user, flt, before_id=before_id, limit=limit)
-
-    def _mediator_names(self, usernames) -> str:
-        from models import accounts
-
-        shown = []
-        for name in usernames:
-            if name not in self._names:
-                user = accounts.get_user(name)
-                self._names[name] = user.display_name if user else name
-            shown.append(self._names[name])
-        return "、".join(shown)
-
-    def cells(self, dispute: Dispute) -> tuple[str, ...]:
-        sides = disputes.parties(dispute)
-        names = " 诉 ".join("、".join(p.name for p in sides if p.side == side) for side in ("申请人", "被申请人"))
-        left, _state = disputes.deadline(dispute, self.today)
-        return (dispute.number, names, dispute.dispute_type, dispute.source, f"{dispute.accepted_on:%Y-%m-%d}",
-                dispute.risk_colour, self._mediator_names(dispute.mediators), dispute.status,
-                f"{dispute.due_on:%Y-%m-%d}" if dispute.due_on else "", left_text(left, _state))
 
     def state(self, dispute: Dispute) -> str:
         return disputes.deadline(dispute, self.today)[1]
@@ -63,7 +30,9 @@ SCOPES = ("我的案件", "全部可见案件")
 
 
 class DisputeListPanel(ListPanel):
-    """Scope, filters and search over the disputes; Enter or a double click opens one."""
+    """Scope, filters and search over the disputes; Enter or a double click opens one; Ctrl+E exports them."""
+
+    export_kind = "disputes"
 
     def __init__(self, user: User, parent: QWidget | None = None):
         super().__init__(DisputeTableModel(user), (190, 220, 120, 90, 90, 50, 110, 80, 90, 80), parent)

@@ -8,7 +8,6 @@ names the field and the cursor goes there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Sequence
 
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from models import codes
+from models import codes, exports
 from models.accounts import User
 from models.deadlines import DUE_SOON, DUE_TODAY, OVERDUE
 from models.errors import TownDeskError, ValidationError
@@ -36,30 +35,14 @@ from ui.common import (
 )
 from ui.hall.case_view import StepDialog
 from ui.hall.pickers import PartyPicker, describe_party
-from ui.lists import COUNT_CAP, ListPanel, UserListModel, choice_box
+from ui.lists import COUNT_CAP, KindListModel, ListPanel, choice_box
 
 SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 
 
-def left_text(left: int | None, state: str) -> str:
-    """Days left until the reply is due, as the list and the dialog show them."""
-    if left is None:
-        return ""
-    if left < 0:
-        return f"超期 {-left} 天"
-    if left == 0:
-        return "今日到期"
-    return f"剩 {left} 天"
-
-
-def shorten(text: str, length: int = 28) -> str:
-    """One line of at most `length` characters (an ellipsis when cut)."""
-    line = " ".join((text or "").split())
-    return line if len(line) <= length else line[:length - 1] + "…"
-
-
-def petitioner_names(petition: Petition) -> str:
-    return "、".join(p.name for p in petitions.petitioners(petition))
+left_text = exports.days_left_text      # until the reply is due, as the list and the dialog show it
+shorten = exports.shorten
+petitioner_names = exports.petitioner_names
 
 
 def is_enter(event) -> bool:
@@ -121,29 +104,16 @@ def day_edit(value: date, earliest: date | None = None, latest: date | None = No
 # The list
 # --------------------------------------------------------------------------------------------
 
-@dataclass
-class PetitionFilter:
-    text: str = ""
-    statuses: tuple[str, ...] = ()
+PetitionFilter = exports.PetitionFilter
 
 
-class PetitionTableModel(UserListModel):
-    """Petitions for a filter, newest first, coloured by how near their reply is due."""
+class PetitionTableModel(KindListModel):
+    """Petitions for a filter, newest first, coloured by how near their reply is due; the columns are
+    models.exports' 信访案件清单, which its 导出 Excel writes too."""
 
-    headers = ["信访编号", "信访人", "形式", "人数", "信访事项", "承办单位", "答复期限", "状态", "剩余天数"]
+    kind = "petitions"
     state_columns = (6, 7, 8)
     MATTER = 4
-    filter_type = PetitionFilter
-
-    def fetch(self, flt: PetitionFilter, before_id: int | None, limit: int) -> list[Petition]:
-        return petitions.list_petitions(self.user, flt.text, flt.statuses, before_id=before_id, limit=limit)
-
-    def cells(self, petition: Petition) -> tuple[str, ...]:
-        left, state = petitions.deadline(petition, self.today)
-        return (petition.number, petitioner_names(petition), petition.form, str(petition.visitors),
-                shorten(petition.matter), petition.department or "—",
-                f"{petition.reply_due:%Y-%m-%d}" if petition.reply_due else "", petition.status,
-                left_text(left, state))
 
     def state(self, petition: Petition) -> str:
         return petitions.deadline(petition, self.today)[1]
@@ -158,7 +128,10 @@ class PetitionTableModel(UserListModel):
 
 
 class PetitionListPanel(ListPanel):
-    """Search and a status filter over the petitions; Enter or a double click opens one (`opened`)."""
+    """Search and a status filter over the petitions; Enter or a double click opens one (`opened`); Ctrl+E
+    exports them."""
+
+    export_kind = "petitions"
 
     def __init__(self, user: User, parent: QWidget | None = None):
         super().__init__(PetitionTableModel(user), (190, 140, 72, 72, 300, 140, 100, 72, 90), parent)

@@ -32,8 +32,7 @@ from ui.common import (
     Column, FieldErrors, RecordTableModel, dialog_buttons, hint, notice, paint_hint, shortcut, show_problem,
 )
 from ui.hall.pickers import PartyPicker
-from ui.lists import COUNT_CAP, ListPanel, UserListModel, choice_box
-from ui.mediation.case_list import left_text
+from ui.lists import COUNT_CAP, KindListModel, ListPanel, choice_box
 from ui.mediation.case_view import Step
 from ui.mediation.petitions import is_enter
 from ui.mediation.register import RISK_HEX, risk_icon
@@ -71,14 +70,6 @@ class DisplayRow:
 
     def __repr__(self) -> str:
         return f"DisplayRow({self.values!r})"
-
-
-def due_text(values) -> str:
-    """The 状态 cell of a register row: 超期 n 天 / 今日到期 / 剩 n 天 while running, else the status."""
-    if not values["next_due"] or not values["state"]:
-        return values["status"]
-    left = (date.fromisoformat(values["next_due"]) - date.today()).days
-    return left_text(left, values["state"])
 
 
 def grid_choices(user: User) -> list:
@@ -208,19 +199,16 @@ def colour_shown(name: str) -> str:
 # The list
 # --------------------------------------------------------------------------------------------------
 
-class CareTableModel(UserListModel):
-    headers = ["姓名", "性别", "年龄", "村（社区）", "网格", "类别", "等级", "帮扶人", "上次走访", "下次走访", "状态"]
+class CareTableModel(KindListModel):
+    """The care register's rows — only the display values ``registers.care_rows`` returns for this user —
+    in the columns of models.exports' 关爱帮扶台账 (its 导出 Excel writes them, unmasked for those allowed)."""
+
+    kind = "care"
     state_columns = (9, 10)
     COLOUR_COLUMN = 6
-    filter_type = CareFilter
 
     def fetch(self, flt: CareFilter, before_id: int | None, limit: int) -> list[DisplayRow]:
-        subjects = registers.list_care(self.user, flt, before_id=before_id, limit=limit)
-        return [DisplayRow(values) for values in registers.care_rows(self.user, subjects, date.today())]
-
-    def cells(self, row: DisplayRow) -> tuple[str, ...]:
-        return (row["name"], row["gender"], row["age"], row["village"], row["grid"], row["groups"], row["colour"],
-                row["helper"], row["last_visit"], row["next_due"], due_text(row))
+        return [DisplayRow(values) for values in super().fetch(flt, before_id, limit)]
 
     def state(self, row: DisplayRow) -> str:
         return row["state"]
@@ -233,7 +221,10 @@ class CareTableModel(UserListModel):
 
 
 class CareTab(ListPanel):
-    """The care register: filters, search, 列入关爱 (Ctrl+N); Enter or a double click opens a subject."""
+    """The care register: filters, search, 列入关爱 (Ctrl+N); Enter or a double click opens a subject;
+    Ctrl+E exports it (only users with ``patrol.sensitive``: models/ refuses and audits anyone else)."""
+
+    export_kind = "care"
 
     def __init__(self, user: User, parent: QWidget | None = None):
         super().__init__(CareTableModel(user), (84, 64, 64, 110, 160, 150, 70, 80, 100, 100, 90), parent)
@@ -265,6 +256,8 @@ class CareTab(ListPanel):
         self.audit_note = notice(self.tr(AUDIT_NOTE), "info")
         self.mask_note = notice(self.tr(MASK_NOTE) + self.tr("；打开本网格对象的记录可看到完整姓名和电话。"), "warn")
         self.mask_note.setVisible(not self.sensitive)
+        if not self.sensitive:   # models/ refuses (and audits) the export: say so before the click
+            self.export_button.setToolTip(self.tr("只有具有“重点人员”权限的用户才能导出关爱帮扶台账；导出尝试会记入操作日志。"))
         self.layout().insertWidget(0, notes_box(self.audit_note, self.mask_note))
         self.opened.connect(self.open_subject)
         shortcut("Ctrl+N", self, self.add, Qt.WidgetWithChildrenShortcut)

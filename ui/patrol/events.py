@@ -27,8 +27,7 @@ from models.patrol.tables import (
     EVENT_DAYS, EVENT_OPEN, EVENT_RATINGS, EVENT_STATUSES, FINDING_CATEGORIES, GridEvent,
 )
 from ui.common import Column, RecordTable, RecordTableModel, local_time, show_problem, value_label
-from ui.lists import DEADLINE_TEXT, COUNT_CAP, ListPanel, UserListModel, choice_box, date_range
-from ui.mediation.case_list import left_text
+from ui.lists import DEADLINE_TEXT, COUNT_CAP, KindListModel, ListPanel, choice_box, date_range
 from ui.mediation.case_view import OptionalDateEdit, Step
 from ui.mediation.register import DayEdit
 
@@ -216,19 +215,11 @@ class RecordDialog(QDialog):
 # The list
 # --------------------------------------------------------------------------------------------------
 
-class EventTableModel(UserListModel):
-    headers = ["事件编号", "事件名称", "类别", "规模", "地点", "上报日期", "承办", "状态", "办结期限", "剩余"]
+class EventTableModel(KindListModel):
+    """Events for a filter; the columns are models.exports' 网格事件清单, which its 导出 Excel writes too."""
+
+    kind = "events"
     state_columns = (7, 8, 9)
-    filter_type = EventFilter
-
-    def fetch(self, flt: EventFilter, before_id: int | None, limit: int) -> list[GridEvent]:
-        return events.list_events(self.user, flt, before_id=before_id, limit=limit)
-
-    def cells(self, event: GridEvent) -> tuple[str, ...]:
-        left, state = events.deadline(event, self.today)
-        late = _tr("超期办结") if events.closed_late(event) else ""
-        return (event.number, event.title, event.category, event.scale, event.place, f"{event.reported_on:%Y-%m-%d}",
-                event.handler, event.status, f"{event.due_on:%Y-%m-%d}", left_text(left, state) or late)
 
     def state(self, event: GridEvent) -> str:
         return events.deadline(event, self.today)[1]
@@ -239,7 +230,9 @@ OPEN_ALL = "未办结"
 
 class EventListPanel(ListPanel):
     """Search, status, category, report dates and 只看超期 over the events of the user's grids; Enter or a
-    double click opens one."""
+    double click opens one; Ctrl+E exports them."""
+
+    export_kind = "events"
 
     def __init__(self, user: User, parent: QWidget | None = None):
         super().__init__(EventTableModel(user), (200, 180, 90, 70, 170, 90, 130, 70, 90, 80), parent)

@@ -18,26 +18,18 @@ from models.patrol.tables import (
     VERIFY_PASS, Hazard,
 )
 from ui.common import Column, RecordTableModel, show_problem
-from ui.lists import COUNT_CAP, ListPanel, UserListModel, choice_box, date_range
-from ui.mediation.case_list import left_text
+from ui.lists import COUNT_CAP, KindListModel, ListPanel, choice_box, date_range
 from ui.mediation.case_view import Step
 from ui.patrol.events import (
     RecordDialog, combo, day_edit, fill_details, grid_text, small_table, source_patrol, step_buttons, text_box,
 )
 
 
-class HazardTableModel(UserListModel):
-    headers = ["隐患编号", "类别", "等级", "地点", "责任人", "发现日期", "整改期限", "状态", "剩余"]
+class HazardTableModel(KindListModel):
+    """Hazards for a filter; the columns are models.exports' 隐患清单, which its 导出 Excel writes too."""
+
+    kind = "hazards"
     state_columns = (6, 7, 8)
-    filter_type = HazardFilter
-
-    def fetch(self, flt: HazardFilter, before_id: int | None, limit: int) -> list[Hazard]:
-        return hazards.list_hazards(self.user, flt, before_id=before_id, limit=limit)
-
-    def cells(self, hazard: Hazard) -> tuple[str, ...]:
-        left, state = hazards.deadline(hazard, self.today)
-        return (hazard.number, hazard.category, hazard.level, hazard.place, hazard.responsible,
-                f"{hazard.found_on:%Y-%m-%d}", f"{hazard.deadline:%Y-%m-%d}", hazard.status, left_text(left, state))
 
     def state(self, hazard: Hazard) -> str:
         return hazards.deadline(hazard, self.today)[1]
@@ -45,7 +37,9 @@ class HazardTableModel(UserListModel):
 
 class HazardListPanel(ListPanel):
     """Search, status, category, found dates and 只看逾期 over the hazards of the user's grids; Enter or a
-    double click opens one."""
+    double click opens one; Ctrl+E exports them."""
+
+    export_kind = "hazards"
 
     def __init__(self, user: User, parent: QWidget | None = None):
         super().__init__(HazardTableModel(user), (200, 150, 80, 220, 170, 90, 90, 70, 80), parent)

@@ -3,27 +3,21 @@ what was done) while it is 处理中. Most are closed on the spot when the patro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from models import accounts
+from models import accounts, exports
 from models.accounts import User
 from models.patrol import helps
 from models.patrol.tables import HELP_CLOSED, HELP_CLOSINGS, HELP_OPEN, HelpRequest
 from ui.common import show_problem
-from ui.lists import COUNT_CAP, ListPanel, PagedTableModel, choice_box, date_range
+from ui.lists import COUNT_CAP, KindListModel, ListPanel, choice_box, date_range
 from ui.mediation.case_view import Step
 from ui.patrol.events import RecordDialog, combo, day_edit, fill_details, grid_text, source_patrol, step_buttons, text_box
 
 
-@dataclass
-class HelpFilter:
-    text: str = ""
-    status: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
+HelpFilter = exports.HelpFilter
 
 
 def user_name(username: str) -> str:
@@ -36,25 +30,17 @@ def one_line(text: str, length: int = 40) -> str:
     return shown if len(shown) <= length else shown[:length - 1] + "…"
 
 
-class HelpTableModel(PagedTableModel):
-    headers = ["求助编号", "求助日期", "求助人", "联系电话", "求助类别", "求助事项", "状态", "办结方式", "办结日期"]
+class HelpTableModel(KindListModel):
+    """Help requests for a filter; the columns are models.exports' 群众求助清单, which its 导出 Excel writes too."""
 
-    def __init__(self, user: User, parent=None):
-        super().__init__(parent)
-        self.user = user
-        self.filter = HelpFilter()
-
-    def fetch(self, flt: HelpFilter, before_id: int | None, limit: int) -> list[HelpRequest]:
-        return helps.list_requests(self.user, flt.text, flt.status, flt.date_from, flt.date_to,
-                                   before_id=before_id, limit=limit)
-
-    def cells(self, r: HelpRequest) -> tuple[str, ...]:
-        return (r.number, f"{r.asked_on:%Y-%m-%d}", r.requester, r.phone, r.help_type, one_line(r.need), r.status,
-                r.closing, f"{r.closed_on:%Y-%m-%d}" if r.closed_on else "")
+    kind = "helps"
 
 
 class HelpListPanel(ListPanel):
-    """Search, status and dates over the help requests of the user's grids; Enter or a double click opens one."""
+    """Search, status and dates over the help requests of the user's grids; Enter or a double click opens one;
+    Ctrl+E exports them."""
+
+    export_kind = "helps"
 
     def __init__(self, user: User, parent: QWidget | None = None):
         super().__init__(HelpTableModel(user), (200, 90, 90, 110, 90, 300, 70, 110, 90), parent)

@@ -29,10 +29,10 @@ from models.patrol.tables import (
 from models.people import Person
 from ui.common import Column, RecordTableModel, notice, paint_hint, shortcut, show_problem
 from ui.hall.pickers import PartyPicker
-from ui.lists import COUNT_CAP, ListPanel, PagedTableModel, WatchList, choice_box
+from ui.lists import COUNT_CAP, KindListModel, ListPanel, WatchList, choice_box
 from ui.mediation.case_view import Step
 from ui.patrol.care import (
-    AUDIT_NOTE, DisplayRow, RegisterForm, due_text, fill_grid_combo, grid_choices, grid_for_village, notes_box,
+    AUDIT_NOTE, DisplayRow, RegisterForm, fill_grid_combo, grid_choices, grid_for_village, notes_box,
     select_grid,
 )
 from ui.patrol.events import RecordDialog, combo, day_edit, fill_details, line, small_table, step_buttons, text_box
@@ -75,10 +75,6 @@ def stage_combo(current: str = "") -> QComboBox:
     return box
 
 
-def level_or_stage(values) -> str:
-    return values["danger_level"] or values["stage"]
-
-
 def counts_text(counts: dict[str, int]) -> str:
     """在管：严重精神障碍患者 23 人，吸毒人员 370 人（其中社区戒毒康复 38 人），…"""
     parts = []
@@ -94,29 +90,25 @@ def counts_text(counts: dict[str, int]) -> str:
 # The list
 # --------------------------------------------------------------------------------------------------
 
-class KeyTableModel(PagedTableModel):
-    headers = ["姓名", "证件号码", "类别", "危险等级/阶段", "责任人", "帮扶人", "上次随访", "下次随访", "状态"]
+class KeyTableModel(KindListModel):
+    """The key-person register's rows (``registers.key_rows``) in the columns of models.exports' 重点人员台账,
+    which its 导出 Excel writes too."""
+
+    kind = "key_persons"
     state_columns = (7, 8)
 
-    def __init__(self, user: User, parent=None):
-        super().__init__(parent)
-        self.user = user
-        self.filter = KeyFilter()
-
     def fetch(self, flt: KeyFilter, before_id: int | None, limit: int) -> list[DisplayRow]:
-        persons = registers.list_key_persons(self.user, flt, before_id=before_id, limit=limit)
-        return [DisplayRow(values) for values in registers.key_rows(self.user, persons, date.today())]
-
-    def cells(self, row: DisplayRow) -> tuple[str, ...]:
-        return (row["name"], row["id_number"], row["category"], level_or_stage(row), row["responsible"],
-                row["helper"], row["last_visit"], row["next_due"], due_text(row))
+        return [DisplayRow(values) for values in super().fetch(flt, before_id, limit)]
 
     def state(self, row: DisplayRow) -> str:
         return row["state"]
 
 
 class KeyPersonTab(ListPanel):
-    """The key-person register: counts, filters, search, 列管 (Ctrl+N), 访视不足; Enter opens a person."""
+    """The key-person register: counts, filters, search, 列管 (Ctrl+N), 访视不足; Enter opens a person;
+    Ctrl+E exports it (audited)."""
+
+    export_kind = "key_persons"
 
     def __init__(self, user: User, parent: QWidget | None = None):
         super().__init__(KeyTableModel(user), (80, 170, 130, 130, 110, 80, 100, 100, 90), parent)

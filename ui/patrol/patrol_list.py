@@ -9,39 +9,21 @@ from models import codes
 from models.accounts import User
 from models.patrol import grids, patrols
 from models.patrol.patrols import PatrolFilter
-from models.patrol.tables import PATROL_TYPES, SHIFTS, PatrolLog
-from ui.lists import COUNT_CAP, ListPanel, PagedTableModel, choice_box, date_range
+from models.patrol.tables import PATROL_TYPES, SHIFTS
+from ui.lists import COUNT_CAP, KindListModel, ListPanel, choice_box, date_range
 
 
-class PatrolTableModel(PagedTableModel):
-    headers = ["巡查编号", "日期", "班次", "时间", "类型", "网格", "带队人", "人次", "发现数", "地点/路线"]
+class PatrolTableModel(KindListModel):
+    """Patrols for a filter; the columns (发现数 read once a page) are models.exports' 巡查日志清单, which its
+    导出 Excel writes too."""
 
-    def __init__(self, user: User, parent=None):
-        super().__init__(parent)
-        self.user = user
-        self.filter = PatrolFilter()
-        self.counts: dict[int, int] = {}
-
-    def fetch(self, flt: PatrolFilter, before_id: int | None, limit: int) -> list[PatrolLog]:
-        rows = patrols.list_patrols(self.user, flt, before_id=before_id, limit=limit)
-        # one query per page for the finding counts; cells() reads them row by row (a first page starts afresh:
-        # a finding added later changes the count)
-        counts = patrols.finding_counts([row.id for row in rows])
-        if before_id is None:
-            self.counts = counts
-        else:
-            self.counts.update(counts)
-        return rows
-
-    def cells(self, patrol: PatrolLog) -> tuple[str, ...]:
-        found = self.counts.get(patrol.id, 0)
-        return (patrol.number, f"{patrol.patrol_date:%Y-%m-%d}", patrol.shift, patrols.local_times(patrol),
-                patrol.patrol_type, "、".join(patrol.grid_codes or ()), patrol.leader, str(patrol.person_times),
-                str(found) if found else "—", patrol.route.replace("\n", " "))
+    kind = "patrols"
 
 
 class PatrolListPanel(ListPanel):
-    """Filters and search over the patrol logs."""
+    """Filters and search over the patrol logs; Ctrl+E exports them."""
+
+    export_kind = "patrols"
 
     def __init__(self, user: User, parent: QWidget | None = None):
         super().__init__(PatrolTableModel(user), (200, 100, 64, 130, 110, 110, 80, 64, 76, 260), parent)
