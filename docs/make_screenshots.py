@@ -73,6 +73,46 @@ def main():
     window.lock()
     save(window, "main-locked.png")
     window.idle.stop()
+    window.close()
+    stats_screens()
+
+
+def stats_screens():
+    """The dashboard over fourteen months of every area (2021 to February 2022), the first quarter of 2022
+    beside that of 2021, so the 同比 shows."""
+    import dataclasses
+    import random
+    import time
+    from datetime import date
+
+    from models import accounts
+    from models.db import close_database
+    from models.mediation import demo as mediation_demo
+    from models.patrol import demo as patrol_demo
+    from models.stats import periods
+
+    close_database()
+    target = Path(tempfile.mkdtemp()) / "two-years.db"
+    setup.open_app_database(target, create=True)
+    demo._build(200, demo.invent_organisations(random.Random(3), 8, demo.WIZARD_ORGANISATIONS),
+                date(2021, 1, 1), date(2022, 3, 31), None, 1, 7, patrol=True,
+                mediation=dataclasses.replace(mediation_demo.WIZARD_VOLUMES, disputes=40, petitions=36, visitors=90,
+                                              meetings=4),
+                patrol_volumes=dataclasses.replace(patrol_demo.WIZARD_VOLUMES, night_patrols=30, person_times=420,
+                                                   helps=12, shop_visits=40, shop_hazards=9))
+    window = MainWindow(accounts.get_user("admin"), target, str(target))
+    window.resize(1366, 768)
+    window.show()
+    board = window.show_area("stats")
+    board.set_period(periods.QUARTER, 2022, 1)
+    board.refresh()
+    while board.busy:
+        QApplication.processEvents()
+        time.sleep(0.05)
+    for number, name in enumerate(("stats-dashboard.png", "stats-mediation.png", "stats-patrol.png")):
+        board.tabs.setCurrentIndex(number)
+        save(window, name)
+    window.close()
 
 
 def hall_screens(window, hall):

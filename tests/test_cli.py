@@ -322,3 +322,45 @@ def test_print_refuses_what_does_not_exist_or_does_not_fit(demo_db, tmp_path):
     kept = cli("print", "receipt", number, "--db", demo_db, "--out", out)
     assert kept.returncode == 1 and out.read_bytes() == b"keep"
     assert cli("print", "receipt", number, "--db", demo_db, "--out", out, "--format", "a3").returncode == 2
+
+
+# --------------------------------------------------------------------------- report
+
+def test_report_writes_the_years_pdf_and_workbook_and_audits_them(demo_db, tmp_path):
+    import io
+
+    import openpyxl
+    import pypdf
+
+    out = tmp_path / "2022.pdf"
+    result = cli("report", "--year", "2022", "--db", demo_db, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "2022年统计报告" in result.stdout and str(out) in result.stdout
+    text = "".join("".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages).split())
+    assert "调处矛盾纠纷213件，办理各类信访案件240件" in text and "组织夜间巡逻73次，参加巡逻1426人次" in text
+    sheet = tmp_path / "2022-q3.xlsx"
+    result = cli("report", "--year", "2022", "--quarter", "3", "--db", demo_db, "--out", sheet)
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(sheet)
+    assert "2022年第3季度" in book["报告文字"]["A1"].value
+    conn = sqlite3.connect(demo_db)
+    try:
+        summaries = [s for (s,) in conn.execute("SELECT summary FROM audit_log WHERE action = 'export' AND created_by = '命令行'")]
+    finally:
+        conn.close()
+    assert any("2022年（全部站点，PDF 报告）" in s for s in summaries)
+    assert any("2022年第3季度" in s and "Excel" in s for s in summaries)
+
+
+def test_report_refuses_what_it_cannot_write(demo_db, tmp_path):
+    kept = tmp_path / "kept.pdf"
+    kept.write_bytes(b"keep")
+    refused = cli("report", "--year", "2022", "--db", demo_db, "--out", kept)
+    assert refused.returncode == 1 and "已存在" in refused.stderr and kept.read_bytes() == b"keep"
+    wrong = cli("report", "--year", "2022", "--db", demo_db, "--out", tmp_path / "r.docx")
+    assert wrong.returncode == 1 and ".pdf" in wrong.stderr and ".xlsx" in wrong.stderr
+    both = cli("report", "--year", "2022", "--month", "3", "--quarter", "1", "--db", demo_db, "--out", tmp_path / "r.pdf")
+    assert both.returncode == 1 and "只能选一个" in both.stderr
+    early = cli("report", "--year", "1999", "--db", demo_db, "--out", tmp_path / "r.pdf")
+    assert early.returncode == 1 and "年份" in early.stderr
+    assert not (tmp_path / "r.pdf").exists() and not (tmp_path / "r.docx").exists()

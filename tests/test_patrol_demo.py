@@ -349,3 +349,52 @@ def test_the_wizard_has_a_small_patrol_window_from_its_registry(database):
     for username in ("wangge6", "wanggezhang", "zhongdian"):
         assert accounts.authenticate(username, demo.DEMO_PASSWORD, now=now).username == username
     assert accounts.hash_password(demo.DEMO_PASSWORD) != get_user("wangge6").password_hash
+
+
+# ------------------------------------------------------------------------------------------ the 2022 report
+
+SEED_SENTENCES = [
+    "累计办理各类许可等行政审批事项154件，办理社保等行政服务事项356件，婚姻登记等其他事项419件",
+    "受理事项287件",
+    "召开风险研判会11次，接访群众826人次，调处矛盾纠纷213件，办理各类信访案件240件",
+    "实现专兼职网格员覆盖率100%",
+    "管控严重精神障碍患者23名，做好7名邪教重点人员的帮教工作；建立370名吸毒人员管理台账，跟踪管理戒毒康复人员38人",
+    "组织夜间巡逻73次，参加巡逻1426人次，受理群众求助32件",
+    "开展沿街门面消防安全检查215家次，排查整治隐患83起",
+    "对辖区KTV、酒吧、网吧等9个重点场所检查46次，限时整改隐患12处",
+]
+
+
+def test_the_2022_report_states_the_seeds_figures(year):
+    """The annual report of the demo year says what the seed report says, in its words, in the PDF and the
+    workbook; 2021 has no records, so no sentence carries a 同比."""
+    import io
+
+    import openpyxl
+    import pypdf
+
+    from models.stats import figures, periods, report
+
+    admin = get_user("admin")
+    stats = figures.compute(admin, periods.year(2022))
+    text = stats.text()
+    for sentence in SEED_SENTENCES:
+        assert sentence in text
+    assert "同比" not in text
+    pdf = report.render(stats, report.PDF)
+    assert b"/FontFile2" in pdf and b"CIDFont" not in pdf
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    printed = re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+    assert "打通镇" in printed and "2022年工作统计报告" in printed
+    for sentence in SEED_SENTENCES:
+        assert sentence in printed
+    book = openpyxl.load_workbook(io.BytesIO(report.render(stats, report.XLSX)))
+    assert book.sheetnames == ["报告文字", "一窗受理", "矛盾纠纷调解", "网格化管理与平安建设"]
+    words = " ".join(str(row[1]) for row in book["报告文字"].iter_rows(values_only=True) if row[1])
+    for sentence in SEED_SENTENCES:
+        assert sentence in words
+    rows = {(r[0], r[1]): r for r in book["矛盾纠纷调解"].iter_rows(values_only=True)}
+    assert rows[("主要指标", "调处矛盾纠纷")][2] == 213 and rows[("主要指标", "办理各类信访案件")][2] == 240
+    rows = {(r[0], r[1]): r for r in book["网格化管理与平安建设"].iter_rows(values_only=True)}
+    assert rows[("主要指标", "组织夜间巡逻")][2] == 73 and rows[("主要指标", "参加夜间巡逻")][2] == 1426
+    assert rows[("主要指标", "专兼职网格员覆盖率")][2] == 1.0

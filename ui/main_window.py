@@ -27,29 +27,6 @@ class Area:
     build: Callable[["MainWindow"], QWidget]
 
 
-class PlaceholderPage(QWidget):
-    """An area not built yet says so plainly, and what it will do."""
-
-    def __init__(self, title: str, coming: str, parent=None):
-        super().__init__(parent)
-        heading = QLabel(QCoreApplication.translate("areas", title))
-        heading.setProperty("role", "title")
-        body = QLabel(self.tr("本功能尚在建设中，当前版本还不能使用。") + "\n\n" + self.tr("建成后将提供：") + "\n"
-                      + QCoreApplication.translate("areas", coming))
-        body.setWordWrap(True)
-        body.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 24, 32, 24)
-        layout.addWidget(heading)
-        layout.addSpacing(12)
-        layout.addWidget(body)
-        layout.addStretch()
-
-
-def _placeholder(title: str, coming: str):
-    return lambda window: PlaceholderPage(title, coming)
-
-
 def _people(window):
     from ui.people import PeoplePage
 
@@ -74,6 +51,12 @@ def _hall(window):
     return HallPage(window.user)
 
 
+def _stats(window):
+    from ui.stats import StatsPage
+
+    return StatsPage(window.user)
+
+
 def _settings(window):
     from ui.settings import SettingsPage
 
@@ -87,7 +70,7 @@ AREAS = [
     Area("hall", "一窗受理", "hall.use", _hall),
     Area("mediation", "矛盾调解", "mediation.use", _mediation),
     Area("patrol", "网格巡查", "patrol.use", _patrol),
-    Area("stats", "统计报表", "stats.view", _placeholder("统计报表", "· 按月、季、年统计各项工作数字与同比\n· 年度报告（PDF、Excel）与图表")),
+    Area("stats", "统计报表", "stats.view", _stats),
     Area("people", "人员库", "people.view", _people),
     Area("settings", "系统设置", None, _settings),
 ]

@@ -67,14 +67,17 @@ RATING_INDEX = "CREATE INDEX IF NOT EXISTS rating_stats ON rating (created_at, p
 
 def create() -> None:
     """Schema step 6: the tables, the triggers, and every day that already has cases marked to count."""
+    from models.hall.tables import ServiceCase
+
     db.create_tables(TABLES, safe=True)
     db.execute_sql(RATING_INDEX)
     if isinstance(db.obj, pw.SqliteDatabase):
         # PostgreSQL gets the same triggers as trigger functions with the server back end (issue 7).
         for sql in TRIGGERS:
             db.execute_sql(sql)
-    db.execute_sql("INSERT OR IGNORE INTO stat_dirty (area, day) "
-                   "SELECT DISTINCT 'hall', accepted_on FROM service_case WHERE accepted_on IS NOT NULL")
+    StatDirty.insert_from(
+        ServiceCase.select(pw.Value(HALL), ServiceCase.accepted_on).distinct()
+        .where(ServiceCase.accepted_on.is_null(False)), [StatDirty.area, StatDirty.day]).on_conflict_ignore().execute()
 
 
 def pending() -> int:
