@@ -26,6 +26,22 @@ ADMIN_PASSWORD = "Admin2022x"
 USER_PASSWORD = "Staff2022x"
 
 
+_COLLECTOR = []
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_gc(request):
+    """As the application does (ui.common.GuiThreadCollector): once a test has Qt, cyclic garbage is
+    collected on the GUI thread only — here after each test too, since a test may not run the event loop."""
+    if not _COLLECTOR and {"qtbot", "qapp"} & set(request.fixturenames):
+        from ui.common import GuiThreadCollector
+
+        _COLLECTOR.append(GuiThreadCollector(request.getfixturevalue("qapp")))
+    yield
+    if _COLLECTOR:
+        _COLLECTOR[0].check()
+
+
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path, monkeypatch):
     """The user's data folder, redirected so no test touches the real one."""

@@ -16,7 +16,6 @@ from models.hall import cases, matters
 from models.hall.cases import Intake
 from models.hall.tables import RECEIVED
 from models.patrol import registers
-from models.patrol.grids import GridEntry, save_grid
 from models.patrol.registers import CareEntry, KeyPersonEntry
 from models.patrol.tables import DRUG, MENTAL
 from tests.conftest import type_text
@@ -153,18 +152,9 @@ def test_a_cancelled_file_dialog_exports_nothing(qtbot, clerk, monkeypatch, mess
 # ------------------------------------------------------------------------------------------ the registers
 
 @pytest.fixture
-def worker(make_user):
-    return make_user("grid", username="wangge")
-
-
-@pytest.fixture
-def keeper(make_user):
-    return make_user("key_persons", username="zhongdian")
-
-
-@pytest.fixture
-def grid(admin, worker):
-    return save_grid(admin, GridEntry("DT-01", "石龙村一网格", "石龙村", members=[("wangge", "专职")]))
+def grid(grid_a):
+    """The worker's grid (tests/patrol_fixtures.py: worker wangge, keeper zhongdian, grid DT-01)."""
+    return grid_a
 
 
 @pytest.fixture
@@ -197,7 +187,7 @@ def test_the_key_person_register_exports_the_filtered_category(qtbot, keeper, gr
     assert len(rows) == 1
     row = dict(zip(headers, rows[0]))
     assert (row["姓名"], row["身份证号"], row["人员类别"], row["危险性等级"], row["监护人"], row["网格"]) == (
-        "张大山", ZHANG_ID, MENTAL, "1 级", "张小山", "DT-01 石龙村一网格")
+        "张大山", ZHANG_ID, MENTAL, "1 级", "张小山", "DT-01 打通村第一网格")
     assert isinstance(row["列管日期"], datetime) and row["列管日期"].date() == date.today()
     [line] = audit_lines("export")
     assert line.created_by == "zhongdian" and line.summary == "导出重点人员台账 1 条；筛选条件：类别：严重精神障碍患者；状态：在管"

@@ -1,20 +1,20 @@
 """统计报表: the leaders' dashboard over the demo's weeks of every area (打通镇, up to 15 December 2022)."""
 
 import io
-import os
+import shutil
 from datetime import date, datetime
-from pathlib import Path
 
 import openpyxl
 import pytest
 from PySide6.QtCharts import QBarSeries, QChartView, QPieSeries
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QShortcut
-from PySide6.QtWidgets import QApplication
 
-from models import accounts, demo
+from models import accounts, demo, setup
+from models.db import close_database, open_database
 from models.audit import AuditEntry
 from models.stats import figures, periods
+from ui.common import wait_quiet_work
 from ui.main_window import MainWindow
 from ui.stats import StatsDashboard
 from ui.stats.area_view import NO_PREVIOUS, NO_RECORDS
@@ -25,10 +25,28 @@ DECEMBER = periods.month(2022, 12)
 KEY_PERSON_FIGURES = {"在管重点人员", "跟踪管理戒毒康复人员", "重点人员走访"}
 
 
+@pytest.fixture(scope="module")
+def town_file(tmp_path_factory):
+    """The demo town's weeks of every area, built once for the module."""
+    folder = tmp_path_factory.mktemp("stats-town")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TOWNDESK_DATA_DIR", str(folder / "data"))
+        setup.open_app_database(folder / "town.db", create=True)
+        try:
+            demo.load_demo(now=NOW)
+        finally:
+            close_database()
+    return folder / "town.db"
+
+
 @pytest.fixture
-def town(database):
-    """The demo town: its admin (every permission)."""
-    return demo.load_demo(now=NOW)
+def town(town_file, db_path):
+    """A copy of the demo town, open as a test's database: its admin (every permission)."""
+    shutil.copyfile(town_file, db_path)
+    open_database(db_path)
+    yield accounts.get_user("admin")
+    wait_quiet_work()       # a count still running off the GUI thread reads this database
+    close_database()
 
 
 @pytest.fixture
@@ -266,29 +284,3 @@ def test_the_main_window_has_the_dashboard_only_for_stats_view(qtbot, town, lead
     qtbot.addWidget(other)
     assert "stats" not in other.pages
     assert "统计报表" not in [other.navigation.item(i).text() for i in range(other.navigation.count())]
-
-
-def test_screenshots(qtbot, qapp, town, tmp_path):
-    """The tabs render in the application's font and theme at 1280×800. To refresh the README's picture:
-    TOWNDESK_SCREENSHOTS=docs/screenshots pytest tests/test_ui_stats.py -k screenshots"""
-    from ui.app import apply_theme, register_font
-
-    out = Path(os.environ.get("TOWNDESK_SCREENSHOTS") or tmp_path)
-    out.mkdir(parents=True, exist_ok=True)
-    apply_theme(qapp, register_font())
-    window = MainWindow(town, None, "towndesk.db")
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    dash = window.show_area("stats")
-    qtbot.waitUntil(lambda: settled(dash), timeout=30_000)
-    dash.set_period(periods.MONTH, 2022, 12)
-    dash.refresh()
-    qtbot.waitUntil(lambda: settled(dash) and dash.stats.period == DECEMBER, timeout=30_000)
-    for number, key in enumerate(("hall", "mediation", "patrol")):
-        dash.tabs.setCurrentIndex(number)
-        QApplication.processEvents()
-        image = window.grab()
-        assert image.width() == 1280
-        assert image.save(str(out / f"stats-{key}.png"))
-        assert dash.views[key].findChildren(QChartView)

@@ -70,6 +70,11 @@ def create_application(argv=None) -> QApplication:
     icon = resource_path("icons", "towndesk.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    if app.property("towndesk_collector") is None:     # garbage is collected on the GUI thread only
+        from ui.common import GuiThreadCollector
+
+        app.setProperty("towndesk_collector", True)
+        app.collector = GuiThreadCollector(app)
     return app
 
 

@@ -5,6 +5,7 @@ Looks are a dynamic property matched by a rule in COMMON_STYLE, which the applic
 theme's stylesheet. Only hint colours are set on the widget itself: they change while the user types.
 """
 
+import gc
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -337,6 +338,34 @@ class _Worker(QThread):
 
 
 _QUIET: set = set()
+
+
+class GuiThreadCollector(QObject):
+    """Python's cyclic garbage collector runs in whichever thread happens to allocate. When a background
+    worker (a count, the statistics) triggers it, it may free a widget caught in a reference cycle from
+    that thread, and Qt crashes. So automatic collection is turned off and this collects on the GUI
+    thread instead, on a timer, by the same generation thresholds Python uses (as Anki's Qt layer does).
+    """
+
+    def __init__(self, parent: QObject, interval_ms: int = 1000):
+        super().__init__(parent)
+        gc.disable()
+        self.threshold = gc.get_threshold()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.check)
+        self.timer.start(interval_ms)
+
+    def check(self) -> int:
+        """Collect the generations whose counts passed their thresholds; returns the objects freed."""
+        young, middle, old = gc.get_count()
+        freed = 0
+        if young > self.threshold[0]:
+            freed = gc.collect(0)
+            if middle > self.threshold[1]:
+                freed += gc.collect(1)
+                if old > self.threshold[2]:
+                    freed += gc.collect(2)
+        return freed
 
 
 def run_quietly(work: Callable[[], Any], on_success: Callable[[Any], None],

@@ -450,8 +450,8 @@ def _patrol_area(period: Period, previous: Period, post: str, sensitive: bool) -
     b.figure("events", "上报网格事件")
     b.figure("shop_visits", "沿街门面消防安全检查", unit="家次")
     b.figure("shop_hazards", "排查整治隐患", unit="起", note="门面检查中发现的隐患")
-    b.figure("key_venues", "检查重点场所", unit="个")
-    b.figure("key_visits", "检查重点场所", unit="次")
+    b.figure("key_venues", "检查的重点场所", unit="个")
+    b.figure("key_visits", "重点场所检查", unit="次")
     b.figure("key_hazards", "限时整改隐患", unit="处", note="重点场所检查中发现的隐患")
     b.figure("hazards", "发现隐患", unit="处")
     b.figure("hazards_cleared", "隐患整改销号", unit="处")
@@ -479,9 +479,11 @@ def _patrol_area(period: Period, previous: Period, post: str, sensitive: bool) -
             f"建立{kinds[DRUG]}名吸毒人员管理台账，跟踪管理戒毒康复人员{f('rehab').said()}。")
     area.sentences.append(
         f"组织夜间巡逻{f('night').said()}，参加巡逻{f('night_people').said()}，受理群众求助{f('helps').said()}。")
-    if now["shop_visits"] or now["key_visits"]:
+    if now["shop_visits"]:
         area.sentences.append(
-            f"开展沿街门面消防安全检查{f('shop_visits').said()}，排查整治隐患{f('shop_hazards').said()}。"
+            f"开展沿街门面消防安全检查{f('shop_visits').said()}，排查整治隐患{f('shop_hazards').said()}。")
+    if now["key_visits"]:
+        area.sentences.append(
             f"对辖区KTV、酒吧、网吧等{f('key_venues').said()}重点场所检查{f('key_visits').said()}，"
             f"限时整改隐患{f('key_hazards').said()}。")
     if now["care"]:
