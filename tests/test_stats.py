@@ -199,6 +199,7 @@ def test_every_figure_equals_the_count_made_here(boss, period):
                 "key_venues", "hazards", "care", "key_persons"):
         assert area.value(key) == patrol[key], key
     assert area.value("coverage") == 1.0
+    assert area.figure("coverage").change == ""          # today's grids: nothing of last year's to compare
 
 
 def test_same_period_last_year_gives_the_change(boss):

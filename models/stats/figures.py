@@ -442,7 +442,8 @@ def _patrol_area(period: Period, previous: Period, post: str, sensitive: bool) -
     now, before = _patrol_counts(period, post, sensitive), _patrol_counts(previous, post, sensitive)
     now["any"] = now["any"] or bool(now["care"] or now["grids"])
     area, b = _area(PATROL, now, before, period)
-    b.figure("coverage", "专兼职网格员覆盖率", percent=True, note="有网格员的网格占全部网格的比例（当前）")
+    # the grids as they are now: there is no record of last year's staffing to compare with
+    b.figure("coverage", "专兼职网格员覆盖率", percent=True, note="有网格员的网格占全部网格的比例（当前）").previous = None
     b.figure("patrols", "巡查", unit="次")
     b.figure("night", "组织夜间巡逻", unit="次")
     b.figure("night_people", "参加夜间巡逻", unit="人次")
