@@ -29,6 +29,21 @@ USER_PASSWORD = "Staff2022x"
 _COLLECTOR = []
 
 
+def built_once(tmp_path_factory, name: str, build) -> "Path":
+    """A database file made once for a module: created, filled by ``build()`` with its own data folder, closed.
+    Tests copy it (it is never opened in place)."""
+    folder = tmp_path_factory.mktemp(name)
+    path = folder / f"{name}.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TOWNDESK_DATA_DIR", str(folder / "data"))
+        setup.open_app_database(path, create=True)
+        try:
+            build()
+        finally:
+            close_database()
+    return path
+
+
 @pytest.fixture(autouse=True)
 def gui_thread_gc(request):
     """As the application does (ui.common.GuiThreadCollector): once a test has Qt, cyclic garbage is

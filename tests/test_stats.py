@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from models import accounts, audit, demo, setup
+from models import accounts, audit, demo
 from models.db import close_database, db, open_database, to_local
 from models.errors import PermissionDenied, ValidationError
 from models.hall.tables import FINISHED_STATUSES, ONLINE_CHANNEL, Rating, ServiceCase
@@ -26,7 +26,7 @@ from models.patrol.tables import (
 )
 from models.stats import figures, periods, summary
 from models.stats.periods import Period, change_text
-from tests.conftest import USER_PASSWORD
+from tests.conftest import USER_PASSWORD, built_once
 
 FIRST, LAST = date(2021, 1, 1), date(2022, 2, 28)
 
@@ -87,20 +87,13 @@ def test_change_is_written_as_the_report_writes_it():
 @pytest.fixture(scope="module")
 def window_file(tmp_path_factory):
     """Fourteen months of every area (about ten seconds), built once."""
-    folder = tmp_path_factory.mktemp("stats")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TOWNDESK_DATA_DIR", str(folder / "data"))
-        setup.open_app_database(folder / "window.db", create=True)
-        try:
-            demo._build(60, demo.invent_organisations(random.Random(3), 6, demo.WIZARD_ORGANISATIONS), FIRST, LAST,
-                        None, 1, 7, patrol=True,
-                        mediation=dataclasses.replace(mediation_demo.WIZARD_VOLUMES, disputes=12, petitions=10,
-                                                      visitors=25, meetings=3),
-                        patrol_volumes=dataclasses.replace(patrol_demo.WIZARD_VOLUMES, night_patrols=10,
-                                                           person_times=120, helps=4, shop_visits=12, shop_hazards=3))
-        finally:
-            close_database()
-    return folder / "window.db"
+    return built_once(tmp_path_factory, "window", lambda: demo._build(
+        60, demo.invent_organisations(random.Random(3), 6, demo.WIZARD_ORGANISATIONS), FIRST, LAST, None, 1, 7,
+        patrol=True,
+        mediation=dataclasses.replace(mediation_demo.WIZARD_VOLUMES, disputes=12, petitions=10, visitors=25,
+                                      meetings=3),
+        patrol_volumes=dataclasses.replace(patrol_demo.WIZARD_VOLUMES, night_patrols=10, person_times=120, helps=4,
+                                           shop_visits=12, shop_hazards=3)))
 
 
 @pytest.fixture

@@ -10,12 +10,13 @@ from PySide6.QtCharts import QBarSeries, QChartView, QPieSeries
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QShortcut
 
-from models import accounts, demo, setup
+from models import accounts, demo
 from models.db import close_database, open_database
 from models.audit import AuditEntry
 from models.stats import figures, periods
 from ui.common import wait_quiet_work
 from ui.main_window import MainWindow
+from tests.conftest import built_once
 from ui.stats import StatsDashboard
 from ui.stats.area_view import NO_PREVIOUS, NO_RECORDS
 from ui.stats.dashboard import file_name
@@ -28,15 +29,7 @@ KEY_PERSON_FIGURES = {"在管重点人员", "跟踪管理戒毒康复人员", "�
 @pytest.fixture(scope="module")
 def town_file(tmp_path_factory):
     """The demo town's weeks of every area, built once for the module."""
-    folder = tmp_path_factory.mktemp("stats-town")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TOWNDESK_DATA_DIR", str(folder / "data"))
-        setup.open_app_database(folder / "town.db", create=True)
-        try:
-            demo.load_demo(now=NOW)
-        finally:
-            close_database()
-    return folder / "town.db"
+    return built_once(tmp_path_factory, "town", lambda: demo.load_demo(now=NOW))
 
 
 @pytest.fixture
