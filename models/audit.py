@@ -26,6 +26,10 @@ ACTIONS = {
     "migrate": "升级数据库",
     "settings": "修改设置",
     "password": "修改密码",
+    "sync_export": "导出数据包",
+    "sync_import": "导入数据包",
+    "sync_refused": "数据包被拒绝",
+    "sync_resolve": "处理同步冲突",
 }
 
 
@@ -47,6 +51,23 @@ APPEND_ONLY_TRIGGERS = [
     "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
     "BEGIN SELECT RAISE(ABORT, '操作日志只能追加，不能删除'); END",
 ]
+# The same on the town hall's PostgreSQL server: a trigger function refusing UPDATE, DELETE and TRUNCATE.
+SERVER_APPEND_ONLY_TRIGGERS = [
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF TG_OP = 'UPDATE' THEN RAISE EXCEPTION '操作日志只能追加，不能修改'; END IF; "
+    "RAISE EXCEPTION '操作日志只能追加，不能删除'; END $$",
+    "CREATE OR REPLACE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+    "CREATE OR REPLACE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+]
+
+
+def append_only_triggers() -> list[str]:
+    """The statements that make the audit log append-only on the open database."""
+    from models.db import is_server
+
+    return SERVER_APPEND_ONLY_TRIGGERS if is_server() else APPEND_ONLY_TRIGGERS
 
 
 def log(who: str, action: str, summary: str = "", record=None, post: str | None = None) -> AuditEntry:

@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import peewee as pw
-from playhouse.db_url import connect as connect_url
 
 from models.errors import (
     DatabaseDamaged,
@@ -30,7 +29,9 @@ SQLITE_PRAGMAS = {
 }
 SQLITE_HEADER = b"SQLite format 3\x00"
 SERVER_SCHEMES = {"postgresql", "postgres"}
-NOT_YET_SUPPORTED = SERVER_SCHEMES  # the town hall's PostgreSQL back end arrives with the sync work
+# The town hall's server: every statement waits at most this long for a lock held by another window, and the
+# session's times are UTC like everything stored.
+POSTGRES_OPTIONS = "-c lock_timeout=15000 -c TimeZone=UTC -c client_min_messages=warning"
 
 
 _clock = None   # set only by simulated_clock()
@@ -133,8 +134,64 @@ def sqlite_path(target) -> Path | None:
 
 
 def describe(target) -> str:
+    """The file, or the server URL without its password (never shown or logged)."""
     path = sqlite_path(target)
-    return str(path) if path is not None else str(target)
+    if path is not None:
+        return str(path)
+    parsed = urlparse(str(target))
+    if parsed.password:
+        netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@")
+        return parsed._replace(netloc=netloc).geturl()
+    return str(target)
+
+
+def is_server(database=None) -> bool:
+    """The open database (or ``database``) is the town hall's PostgreSQL server, not a local file."""
+    database = db.obj if database is None else database
+    return isinstance(database, pw.PostgresqlDatabase)
+
+
+def server_database(url: str) -> pw.PostgresqlDatabase:
+    """A PostgreSQL database from a postgresql:// URL (psycopg 3; a password may come from ~/.pgpass)."""
+    scheme = urlparse(url).scheme
+    if scheme not in SERVER_SCHEMES:
+        raise DatabaseProblem(f"不支持的数据库地址 {describe(url)}：请使用文件路径或 postgresql://用户@服务器/数据库。")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - psycopg is a pinned requirement
+        raise DatabaseProblem("缺少 PostgreSQL 驱动 psycopg，请重新安装 TownDesk。") from exc
+    conninfo = "postgresql" + url[len(scheme):]
+    return pw.PostgresqlDatabase(conninfo, prefer_psycopg3=True, options=POSTGRES_OPTIONS,
+                                 connect_timeout=10, application_name="TownDesk")
+
+
+def check_server_database(database: pw.PostgresqlDatabase, where: str) -> None:
+    """A server database TownDesk can search in Chinese: UTF-8, with a character classification that knows
+    Chinese characters are letters (under LC_CTYPE "C" the trigram index skips them and finds nothing)."""
+    encoding, ctype = database.execute_sql(
+        "SELECT pg_encoding_to_char(encoding), datctype FROM pg_database WHERE datname = current_database()").fetchone()
+    if encoding != "UTF8" or ctype.upper() in ("C", "POSIX"):
+        raise DatabaseProblem(
+            f"服务器数据库 {where} 的字符设置（{encoding}，LC_CTYPE={ctype}）不能查找中文。请服务器管理员按使用说明重建数据库："
+            "CREATE DATABASE … ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0。")
+
+
+def translate_server_error(exc: Exception, where: str) -> DatabaseProblem:
+    """What a person can do about a server that cannot be reached or refuses us, in Chinese."""
+    text = str(exc).lower()
+    if "password authentication failed" in text or "no password supplied" in text:
+        return DatabaseProblem(f"无法登录数据库服务器 {where}：用户名或密码不对。请向服务器管理员确认连接地址。")
+    if "does not exist" in text and "database" in text:
+        return DatabaseMissing(f"服务器上没有这个数据库：{where}。请服务器管理员先建好数据库（见使用说明）。")
+    if "role" in text and "does not exist" in text:
+        return DatabaseProblem(f"数据库服务器 {where} 上没有这个用户。请服务器管理员先建好用户（见使用说明）。")
+    if "permission denied" in text:
+        return DatabaseReadOnly(f"数据库用户无权使用 {where}（{exc}）。请服务器管理员授予权限。")
+    if "timeout" in text or "could not connect" in text or "connection refused" in text or "connection failed" in text:
+        return DatabaseProblem(f"连接不上数据库服务器 {where}。请检查网络和服务器是否开机，稍后再试。")
+    if "lock timeout" in text or "canceling statement due to lock" in text:
+        return DatabaseProblem(f"数据库 {where} 正被其他窗口占用，请稍后再试。")
+    return DatabaseProblem(f"无法使用数据库服务器 {where}：{exc}")
 
 
 def check_sqlite_file(path: Path, must_exist: bool = True, writable: bool = True) -> None:
@@ -221,22 +278,21 @@ def open_database(target, create: bool = False, check: bool = True) -> pw.Databa
         database = pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
         where = str(path)
     else:
-        scheme = urlparse(str(target)).scheme
-        if scheme not in SERVER_SCHEMES:
-            raise DatabaseProblem(f"不支持的数据库地址 {target}：请使用文件路径或 sqlite:///路径。")
-        if scheme in NOT_YET_SUPPORTED:
-            raise DatabaseProblem(f"本版本还不能使用服务器数据库（{scheme}），请使用本机数据库文件。")
-        database = connect_url(str(target))
-        where = str(target)
+        database = server_database(str(target))
+        where = describe(target)
     try:
         database.connect()
         if path is not None and check:
             quick_check(database.execute_sql, where, startup_check_tables(path))
+        if path is None:
+            check_server_database(database, where)
     except DatabaseProblem:
         database.close()
         raise
     except (pw.DatabaseError, pw.OperationalError, sqlite3.DatabaseError) as exc:
         database.close()
+        if path is None:
+            raise translate_server_error(exc, where) from exc
         raise translate_sqlite_error(exc, where) from exc
     db.initialize(database)
     return database

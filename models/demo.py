@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from itertools import accumulate
 
 from models import accounts, audit, people, setup
-from models.db import db, to_local, utcnow
+from models.db import db, is_server, to_local, utcnow
 from models.hall import demo as hall_demo
 from models.hall import matters
 from models.hall.workdays import WorkCalendar
@@ -268,6 +268,9 @@ def bulk_pragmas(throwaway: bool = False):
     ``throwaway``: the caller deletes the file if the build fails (``main.py demo``), so the build may
     skip the journal altogether — every page is then written once instead of twice (WAL, checkpoint).
     """
+    if is_server():   # the town hall's server keeps its own durability settings
+        yield
+        return
     saved = {name: db.execute_sql(f"PRAGMA {name}").fetchone()[0]
              for name in ("cache_size", "synchronous", "journal_mode")}
     db.execute_sql("PRAGMA cache_size = -131072")       # 128 MB while the indexes grow

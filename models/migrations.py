@@ -8,7 +8,7 @@ tests/test_migrations.py checks that both end identical. Never edit a released s
 import peewee as pw
 
 from models import __version__
-from models.db import BaseModel, current_path, db, utcnow
+from models.db import BaseModel, current_path, db, is_server, utcnow
 from models.errors import DatabaseTooNew
 
 
@@ -34,16 +34,14 @@ def _tables():
 
 
 def step_1_initial() -> None:
-    from models.audit import APPEND_ONLY_TRIGGERS
+    from models.audit import append_only_triggers
     from models.people import ORGANISATION_CODE_INDEX, PERSON_ID_INDEX
 
     db.create_tables(_tables(), safe=True)
     db.execute_sql(PERSON_ID_INDEX)
     db.execute_sql(ORGANISATION_CODE_INDEX)
-    if isinstance(db.obj, pw.SqliteDatabase):
-        # PostgreSQL gets its own trigger functions with the server back end (issue 7).
-        for sql in APPEND_ONLY_TRIGGERS:
-            db.execute_sql(sql)
+    for sql in append_only_triggers():
+        db.execute_sql(sql)
 
 
 def step_2_hall() -> None:
@@ -53,9 +51,8 @@ def step_2_hall() -> None:
     db.create_tables(tables.TABLES, safe=True)
     for sql in tables.INDEXES:
         db.execute_sql(sql)
-    if isinstance(db.obj, pw.SqliteDatabase):
-        for sql in cases.SEARCH.create_sql():
-            db.execute_sql(sql)
+    for sql in cases.SEARCH.create_sql():
+        db.execute_sql(sql)
     if settings.post_code_or_blank():  # an initialised database gets the shipped catalogue now; a new one at set-up
         matters.seed_catalogue()
 
@@ -71,9 +68,8 @@ def step_4_mediation() -> None:
     from models.mediation import disputes, petitions, tables
 
     db.create_tables(tables.TABLES, safe=True)
-    if isinstance(db.obj, pw.SqliteDatabase):
-        for sql in disputes.SEARCH.create_sql() + petitions.SEARCH.create_sql():
-            db.execute_sql(sql)
+    for sql in disputes.SEARCH.create_sql() + petitions.SEARCH.create_sql():
+        db.execute_sql(sql)
     if settings.post_code_or_blank():  # a new database gets its lists at set-up
         codes.seed([tables.DISPUTE_TYPES, tables.RISK_COLOURS])
 
@@ -84,10 +80,9 @@ def step_5_patrol() -> None:
 
     codes.add_number_column()
     db.create_tables(tables.TABLES, safe=True)
-    if isinstance(db.obj, pw.SqliteDatabase):
-        for index in (patrols.SEARCH, events.SEARCH, hazards.SEARCH):
-            for sql in index.create_sql():
-                db.execute_sql(sql)
+    for index in (patrols.SEARCH, events.SEARCH, hazards.SEARCH):
+        for sql in index.create_sql():
+            db.execute_sql(sql)
     if settings.post_code_or_blank():  # a new database gets its lists at set-up
         codes.seed(tables.LISTS)
 
@@ -131,9 +126,24 @@ def migrate(steps: dict | None = None, backup: bool = True) -> list[int]:
     A database written by a newer TownDesk is refused untouched. Before the first step on a
     database that already holds data, the file is copied to the backups folder.
     """
+    steps = STEPS if steps is None else steps
+    if not is_server():
+        return _migrate(steps, backup)
+    # Several windows may start at once on the town hall's server: one upgrades, the others wait and find
+    # nothing left to do.
+    db.execute_sql("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        return _migrate(steps, backup)
+    finally:
+        db.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+
+MIGRATION_LOCK = 0x70776E64   # "twnd": the advisory lock the schema upgrade holds on a PostgreSQL server
+
+
+def _migrate(steps: dict, backup: bool) -> list[int]:
     from models import audit, backup as backups
 
-    steps = STEPS if steps is None else steps
     latest = max(steps)
     version = supported_version(latest)
     if version == latest:

@@ -21,6 +21,34 @@ def default_db_path() -> Path:
     return data_dir() / DB_FILENAME
 
 
+def database_setting_path() -> Path:
+    """Where this PC remembers the town hall's server (one line, a postgresql:// URL), set by ``main.py connect``."""
+    return data_dir() / "database.txt"
+
+
+def remembered_database() -> str | None:
+    """The server this PC was told to use, or None (the local file in the data folder)."""
+    try:
+        text = database_setting_path().read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return text or None
+
+
+def remember_database(target: str | None) -> None:
+    """Use ``target`` from now on when no --db is given; None goes back to the local file."""
+    path = database_setting_path()
+    if target is None:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(target + "\n", encoding="utf-8")
+    try:
+        path.chmod(0o600)   # the URL may hold the server password
+    except OSError:
+        pass
+
+
 def log_dir() -> Path:
     return data_dir() / "logs"
 

@@ -9,8 +9,10 @@ users allowed to see them; anyone can find a record by a whole ID number).
 A table's index rows share its rowids, so the search-only case walks the index newest first and stops
 after one page: one common character over a million rows costs no more than a full name.
 
-The PostgreSQL back end (issue 7) will index with pg_trgm instead; until then these indexes exist on
-SQLite only and ``SearchIndex.write`` is a no-op elsewhere.
+On the town hall's PostgreSQL server one table per index holds the same two texts under the record's id,
+with pg_trgm's trigram indexes for three characters or more (ILIKE '%…%' through a GIN index), and, for one
+or two characters, a ``simple`` text-search vector of the spaced text (every character a word: a phrase
+query finds them adjacent through a GIN index), rechecked with ILIKE.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Callable
 
 import peewee as pw
 
-from models.db import db
+from models.db import db, is_server
 from models.errors import ValidationError
 from models.numbering import WHOLE_NUMBER_RE
 
@@ -55,9 +57,34 @@ class SearchIndex:
     def tables(self) -> tuple[str, str]:
         return self.name, f"{self.name}_chars"
 
-    def create_sql(self) -> tuple[str, str]:
+    def create_sql(self) -> tuple[str, ...]:
+        if is_server():
+            name = self.name
+            return ("CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                    f"CREATE TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY, text TEXT NOT NULL, idno TEXT NOT NULL,"
+                    " chars TSVECTOR NOT NULL, idchars TSVECTOR NOT NULL)",
+                    f"CREATE INDEX IF NOT EXISTS {name}_text ON {name} USING gin (text gin_trgm_ops)",
+                    f"CREATE INDEX IF NOT EXISTS {name}_idno ON {name} USING gin (idno gin_trgm_ops)",
+                    f"CREATE INDEX IF NOT EXISTS {name}_chars ON {name} USING gin (chars)",
+                    f"CREATE INDEX IF NOT EXISTS {name}_idchars ON {name} USING gin (idchars)")
         return (f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.name} USING fts5(text, idno, tokenize='trigram')",
                 f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.name}_chars USING fts5(text, idno, tokenize='unicode61')")
+
+    def insert_sql(self) -> tuple[str, ...]:
+        """The statements that add one record's rows, each taking the parameters ``params(id, record)`` gives
+        (for bulk writers that do not go through ``write``)."""
+        if is_server():
+            return (f"INSERT INTO {self.name} (id, text, idno, chars, idchars) VALUES "
+                    "(%s, %s, %s, to_tsvector('simple', %s), to_tsvector('simple', %s))",)
+        return (f"INSERT INTO {self.name} (rowid, text, idno) VALUES (?, ?, ?)",
+                f"INSERT INTO {self.name}_chars (rowid, text, idno) VALUES (?, ?, ?)")
+
+    def params(self, record_id: int, record) -> list[tuple]:
+        """One parameter tuple per statement of ``insert_sql``."""
+        (text, idno), (spaced_text, spaced_idno) = self.rows_for(record)
+        if is_server():
+            return [(record_id, text, idno, spaced_text, spaced_idno)]
+        return [(record_id, text, idno), (record_id, spaced_text, spaced_idno)]
 
     def rows_for(self, record) -> tuple[tuple[str, str], tuple[str, str]]:
         """What each index holds for a record (a model instance or a row dict)."""
@@ -67,11 +94,13 @@ class SearchIndex:
 
     def write(self, record) -> None:
         """Keep both indexes in step with the record (call inside the record's transaction)."""
-        if not isinstance(db.obj, pw.SqliteDatabase):
-            return
-        for table, (text, idno) in zip(self.tables, self.rows_for(record)):
-            db.execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (record.id,))
-            db.execute_sql(f"INSERT INTO {table} (rowid, text, idno) VALUES (?, ?, ?)", (record.id, text, idno))
+        if is_server():
+            db.execute_sql(f"DELETE FROM {self.name} WHERE id = %s", (record.id,))
+        else:
+            for table in self.tables:
+                db.execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (record.id,))
+        for sql, params in zip(self.insert_sql(), self.params(record.id, record)):
+            db.execute_sql(sql, params)
 
     def _match(self, actor, text: str) -> tuple[str, str, str] | None:
         """(index table, MATCH expression, normalised text), or None when the text holds nothing searchable."""
@@ -83,13 +112,31 @@ class SearchIndex:
             return self.name, f'{columns}: "{needle}"', needle
         return f"{self.name}_chars", f'{columns}: "{spaced(needle)}"', needle
 
+    def _server_where(self, actor, needle: str) -> tuple[str, list]:
+        """The PostgreSQL index table's condition (SQL, parameters) for a normalised search text."""
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        columns = (("text", "chars"), ("idno", "idchars")) if actor.can(FULL_ID_PERMISSION) else (("text", "chars"),)
+        parts, params = [], []
+        for column, vector in columns:
+            if len(needle) >= 3:
+                parts.append(f"{column} ILIKE %s")
+                params.append(pattern)
+            else:   # one or two characters: the words of the spaced text, rechecked as a substring
+                parts.append(f"({vector} @@ phraseto_tsquery('simple', %s) AND {column} ILIKE %s)")
+                params += [spaced(needle), pattern]
+        return "(" + " OR ".join(parts) + ")", params
+
     def condition(self, actor, text: str):
         """A condition on the model's id for the search text; a ValidationError when nothing is searchable."""
         found = self._match(actor, text)
         if found is None:
             raise ValidationError("搜索", self.hint)
         table, match, needle = found
-        ids = pw.SQL(f"(SELECT rowid FROM {table} WHERE {table} MATCH ?)", (match,))
+        if is_server():
+            where, params = self._server_where(actor, needle)
+            ids = pw.SQL(f"(SELECT id FROM {self.name} WHERE {where})", params)
+        else:
+            ids = pw.SQL(f"(SELECT rowid FROM {table} WHERE {table} MATCH ?)", (match,))
         condition = self.model.id.in_(ids)
         if not actor.can(FULL_ID_PERMISSION) and self.whole_id is not None:
             # without the right to see whole ID numbers only a whole number finds a record
@@ -111,12 +158,15 @@ class SearchIndex:
             for column in self.number_columns[1:]:
                 condition = condition | (column == needle)
             return keyset_page(base.where(condition), self.model, before_id, limit)
-        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
-        params: list = [match]
+        if is_server():
+            where, params = self._server_where(actor, needle)
+            sql, key, mark = f"SELECT id FROM {self.name} WHERE {where}", "id", "%s"
+        else:
+            sql, params, key, mark = f"SELECT rowid FROM {table} WHERE {table} MATCH ?", [match], "rowid", "?"
         if before_id is not None:
-            sql += " AND rowid < ?"
+            sql += f" AND {key} < {mark}"
             params.append(before_id)
-        ids = [row[0] for row in db.execute_sql(sql + " ORDER BY rowid DESC LIMIT ?", (*params, limit))]
+        ids = [row[0] for row in db.execute_sql(sql + f" ORDER BY {key} DESC LIMIT {mark}", (*params, limit))]
         rows = {record.id: record for record in base.where(self.model.id.in_(ids))}
         return [rows[i] for i in ids if i in rows]
 

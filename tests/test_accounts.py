@@ -257,7 +257,7 @@ def test_passwords_stored_as_salted_scrypt(admin, make_user):
     assert USER_PASSWORD not in hash_a
     assert hash_a.split("$")[4] != hash_b.split("$")[4]  # salt
     assert hash_a != hash_b
-    raw = db.execute_sql("SELECT password_hash FROM user").fetchall()
+    raw = db.execute_sql('SELECT password_hash FROM "user"').fetchall()
     assert all(USER_PASSWORD not in row[0] and ADMIN_PASSWORD not in row[0] for row in raw)
 
 

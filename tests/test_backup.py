@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+pytestmark = pytest.mark.sqlite_only   # backups are copies of the SQLite file; a server is backed up by its administrator (pg_dump)
+
 from models import audit, backup, people, settings, setup
 from models.db import close_database, db
 from models.errors import DatabaseMissing, DatabaseProblem, DatabaseTooNew, NotADatabase

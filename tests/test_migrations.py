@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.sqlite_only   # the released fixtures are SQLite files; tests/test_server.py migrates on PostgreSQL
+
 from models import accounts, backup, migrations, numbering, people, settings, setup
 from models.audit import AuditEntry
 from models.db import close_database, db

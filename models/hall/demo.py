@@ -45,7 +45,7 @@ import peewee as pw
 from models import settings
 from models.accounts import User
 from models.audit import AuditEntry
-from models.db import db
+from models.db import db, is_server
 from models.hall import cases
 from models.hall.calendar import work_calendar
 from models.hall.catalogue import IMMEDIATE
@@ -718,7 +718,7 @@ class Table:
             self.get = operator.itemgetter(*(f.name for f in fields))
             self.convert = [(i, f.db_value) for i, f in enumerate(fields) if type(f) not in PASS_THROUGH]
             columns = ", ".join(f'"{f.column_name}"' for f in fields)
-            self.sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(fields))})'
+            self.sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({", ".join([db.param] * len(fields))})'
         else:
             self.sql = sql
 
@@ -734,10 +734,10 @@ class Table:
     def add_raw(self, values: tuple) -> None:
         self.rows.append(values)
 
-    def flush(self, connection) -> int:
+    def flush(self, cursor) -> int:
         count = len(self.rows)
         if count:
-            connection.executemany(self.sql, self.rows)
+            cursor.executemany(self.sql, self.rows)
             self.rows = []
         return count
 
@@ -776,10 +776,9 @@ class BulkWriter:
         self.fees = Table(FeePaymentRecord)
         self.ratings = Table(Rating)
         self.audit = Table(AuditEntry)
-        self.search = Table(sql="INSERT INTO case_search (rowid, text, idno) VALUES (?, ?, ?)")
-        self.search_chars = Table(sql="INSERT INTO case_search_chars (rowid, text, idno) VALUES (?, ?, ?)")
+        self.search = [Table(sql=sql) for sql in cases.SEARCH.insert_sql()]
         self.order = (self.people, self.organisations, self.cases, self.events, self.fees, self.ratings, self.audit,
-                      self.search, self.search_chars)
+                      *self.search)
         self.serials: Counter = Counter()
         self.next_ids = {model: (model.select(model.id).order_by(model.id.desc()).scalar() or 0) + 1
                          for model in (ServiceCase, Person, Organisation)}
@@ -807,10 +806,10 @@ class BulkWriter:
         return row
 
     def flush(self) -> None:
-        connection = db.connection()
         with db.atomic():
+            cursor = db.cursor()
             for table in self.order:
-                self.stats.rows += table.flush(connection)
+                self.stats.rows += table.flush(cursor)
         self.pending_cases = 0
         if self.progress:
             self.progress(self.stats.cases, self.total_cases)
@@ -893,8 +892,8 @@ class BulkWriter:
             self._event(ref, who, at, action, before, after, note)
         for at, who, action, summary in audits:
             self.log(who.username, action, summary, "ServiceCase", ref["uid"], at)
-        for table, (text, idno) in zip((self.search, self.search_chars), cases.search_texts(row)):
-            table.add_raw((case_id, text, idno))
+        for table, params in zip(self.search, cases.SEARCH.params(case_id, row)):
+            table.add_raw(params)
         self.stats.cases += 1
         self.pending_cases += 1
         self.stats.statuses[row["status"]] += 1
@@ -1002,6 +1001,8 @@ class BulkWriter:
         """Drop the written tables' indexes now and build them again in ``close`` (several times faster
         for a big demo; SQLite sorts once instead of inserting key by key).  Only for a database that is
         thrown away when the build fails (``main.py demo`` deletes it)."""
+        if is_server():   # the server's own bulk machinery is not ours to tune; its indexes stay
+            return
         tables = [t.model._meta.table_name for t in self.order if t.model is not None]
         marks = ", ".join("?" * len(tables))
         self.deferred = db.execute_sql(
@@ -1018,9 +1019,11 @@ class BulkWriter:
             for _, sql in getattr(self, "deferred", ()):
                 db.execute_sql(sql)
             self.deferred = []
-            db.connection().executemany(
-                f'INSERT INTO "{table}" (prefix, post, day, last) VALUES (?, ?, ?, ?) '
-                "ON CONFLICT (prefix, post, day) DO UPDATE SET last = MAX(last, excluded.last)",
+            larger = "GREATEST" if is_server() else "MAX"
+            mark = db.param
+            db.cursor().executemany(
+                f'INSERT INTO "{table}" (prefix, post, day, last) VALUES ({mark}, {mark}, {mark}, {mark}) '
+                f'ON CONFLICT (prefix, post, day) DO UPDATE SET last = {larger}("{table}".last, excluded.last)',
                 [(prefix, self.post, NumberCounter.day.db_value(day), last)
                  for (prefix, day), last in sorted(self.serials.items())])
         self.stats.rows += len(self.serials)

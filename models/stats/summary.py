@@ -16,7 +16,7 @@ from typing import Callable
 
 import peewee as pw
 
-from models.db import BaseModel, db
+from models.db import is_server, BaseModel, db
 
 HALL = "hall"
 
@@ -61,6 +61,21 @@ TRIGGERS = [
     "CREATE TRIGGER IF NOT EXISTS stat_case_delete AFTER DELETE ON service_case WHEN OLD.accepted_on IS NOT NULL "
     "BEGIN INSERT OR IGNORE INTO stat_dirty (area, day) VALUES ('hall', OLD.accepted_on); END",
 ]
+# The same on the town hall's PostgreSQL server, as one trigger function.
+SERVER_TRIGGERS = [
+    "CREATE OR REPLACE FUNCTION stat_case_dirty() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.accepted_on IS NOT NULL THEN "
+    "INSERT INTO stat_dirty (area, day) VALUES ('hall', NEW.accepted_on) ON CONFLICT DO NOTHING; END IF; "
+    "IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.accepted_on IS NOT NULL THEN "
+    "INSERT INTO stat_dirty (area, day) VALUES ('hall', OLD.accepted_on) ON CONFLICT DO NOTHING; END IF; "
+    "RETURN NULL; END $$",
+    "CREATE OR REPLACE TRIGGER stat_case_insert AFTER INSERT ON service_case "
+    "FOR EACH ROW WHEN (NEW.accepted_on IS NOT NULL) EXECUTE FUNCTION stat_case_dirty()",
+    f"CREATE OR REPLACE TRIGGER stat_case_update AFTER UPDATE OF {_COUNTED} ON service_case "
+    "FOR EACH ROW EXECUTE FUNCTION stat_case_dirty()",
+    "CREATE OR REPLACE TRIGGER stat_case_delete AFTER DELETE ON service_case "
+    "FOR EACH ROW WHEN (OLD.accepted_on IS NOT NULL) EXECUTE FUNCTION stat_case_dirty()",
+]
 # The ratings given in a period are read through this covering index (created_at is UTC).
 RATING_INDEX = "CREATE INDEX IF NOT EXISTS rating_stats ON rating (created_at, post, overall)"
 
@@ -71,10 +86,8 @@ def create() -> None:
 
     db.create_tables(TABLES, safe=True)
     db.execute_sql(RATING_INDEX)
-    if isinstance(db.obj, pw.SqliteDatabase):
-        # PostgreSQL gets the same triggers as trigger functions with the server back end (issue 7).
-        for sql in TRIGGERS:
-            db.execute_sql(sql)
+    for sql in SERVER_TRIGGERS if is_server() else TRIGGERS:
+        db.execute_sql(sql)
     StatDirty.insert_from(
         ServiceCase.select(pw.Value(HALL), ServiceCase.accepted_on).distinct()
         .where(ServiceCase.accepted_on.is_null(False)), [StatDirty.area, StatDirty.day]).on_conflict_ignore().execute()
