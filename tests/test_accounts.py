@@ -323,7 +323,8 @@ def test_create_user_writes_audit_entry(admin):
 def test_audit_log_refuses_update(admin):
     entry = _entries("create")[0]
     with pytest.raises(Exception) as info:
-        db.execute_sql("UPDATE audit_log SET summary = 'rewritten' WHERE id = ?", (entry.id,))
+        with db.atomic():
+            AuditEntry.update(summary="rewritten").where(AuditEntry.id == entry.id).execute()
     assert "只能追加" in str(info.value)
     assert AuditEntry.get_by_id(entry.id).summary == entry.summary
 

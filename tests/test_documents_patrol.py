@@ -6,7 +6,6 @@ visits, who may print what, and `main.py print` for each kind (audited, clean on
 import io
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime, time, timedelta
@@ -16,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from models import audit, people
-from models.db import close_database, to_utc
+from models.db import close_database, open_database, to_utc
 from models.errors import PermissionDenied, ValidationError
 from models.mediation.disputes import DisputeEntry, PartyEntry
 from models.patrol import hazards, patrols, premises, printing, registers
@@ -464,12 +463,12 @@ def test_main_py_prints_each_patrol_document_and_audits_it(month_of_work, night,
         assert inside in text
         if kind == "monthly-log":   # the command line sees every grid but no sensitive personal information
             assert "赵秀英" not in text and "重点人员走访记录仅限有权限人员查阅" in text
-        conn = sqlite3.connect(db_path)
+        open_database(db_path)
         try:
-            summaries = [s for (s,) in conn.execute(
-                "SELECT summary FROM audit_log WHERE action = 'print' AND created_by = '命令行'")]
+            summaries = [e.summary for e in audit.AuditEntry.select().where(audit.AuditEntry.action == "print",
+                                                                              audit.AuditEntry.created_by == "命令行")]
         finally:
-            conn.close()
+            close_database()
         assert any(title in s and out.name in s for s in summaries), summaries
 
 

@@ -5,7 +5,6 @@ import random
 import re
 import shutil
 import sqlite3
-import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -393,11 +392,10 @@ def test_bulk_rows_are_the_rows_the_domain_functions_write(tmp_path):
 
 # ------------------------------------------------------------------------------------------ wizard
 
-def test_the_wizards_demo_stays_small_and_fast_with_a_recent_hall(database):
+def test_the_wizards_demo_stays_small_with_a_recent_hall(database):
+    """Small enough to load while the wizard waits (its speed is measured in bench/, not asserted here)."""
     now = datetime(2022, 12, 15, 6, 0)           # 14:00 in 打通镇
-    began = time.perf_counter()
     admin = demo.load_demo(now=now)
-    assert time.perf_counter() - began < 5
     assert admin.username == "admin"
     assert Person.select().count() == 40 and Organisation.select().count() == 3
     received = [c.received_on for c in ServiceCase.select()]

@@ -8,9 +8,8 @@ the statistics code's own queries.
 
 import dataclasses
 import random
-import shutil
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -26,7 +25,7 @@ from models.patrol.tables import (
 )
 from models.stats import figures, periods, summary
 from models.stats.periods import Period, change_text
-from tests.conftest import USER_PASSWORD, built_once
+from tests.conftest import USER_PASSWORD, built_once, copy_of
 
 FIRST, LAST = date(2021, 1, 1), date(2022, 2, 28)
 
@@ -100,8 +99,7 @@ def window_file(tmp_path_factory):
 def window(window_file, tmp_path, monkeypatch):
     """A copy of the window, open (a test may change it)."""
     monkeypatch.setenv("TOWNDESK_DATA_DIR", str(tmp_path / "data"))
-    path = tmp_path / "window.db"
-    shutil.copyfile(window_file, path)
+    path = copy_of(window_file, tmp_path)
     open_database(path)
     yield path
     close_database()
@@ -243,7 +241,8 @@ def test_the_summary_follows_every_kind_of_change(boss):
     case.mark_deleted("admin")                                    # a soft delete
     assert figures.compute(boss, period).area("hall").value("accepted") == hall_expected(period)["accepted"]
     other = ServiceCase.select().where(ServiceCase.accepted_on == date(2022, 2, 8)).first()
-    db.execute_sql("UPDATE service_case SET accepted_on = '2021-11-30' WHERE id = ?", (other.id,))  # moved outside TownDesk
+    db.execute_sql(f"UPDATE service_case SET accepted_on = '2021-11-30' WHERE id = {db.param}",  # moved outside TownDesk
+                   (other.id,))
     db.execute_sql("DELETE FROM service_case WHERE id = (SELECT MAX(id) FROM service_case WHERE accepted_on = '2022-02-09')")
     late = ServiceCase.select().where(ServiceCase.accepted_on == date(2022, 2, 10),
                                       ServiceCase.status.in_(FINISHED_STATUSES)).first()

@@ -1,7 +1,6 @@
 """统计报表: the leaders' dashboard over the demo's weeks of every area (打通镇, up to 15 December 2022)."""
 
 import io
-import shutil
 from datetime import date, datetime
 
 import openpyxl
@@ -16,7 +15,7 @@ from models.audit import AuditEntry
 from models.stats import figures, periods
 from ui.common import wait_quiet_work
 from ui.main_window import MainWindow
-from tests.conftest import built_once
+from tests.conftest import built_once, copy_of
 from ui.stats import StatsDashboard
 from ui.stats.area_view import NO_PREVIOUS, NO_RECORDS
 from ui.stats.dashboard import file_name
@@ -33,10 +32,9 @@ def town_file(tmp_path_factory):
 
 
 @pytest.fixture
-def town(town_file, db_path):
+def town(town_file, tmp_path):
     """A copy of the demo town, open as a test's database: its admin (every permission)."""
-    shutil.copyfile(town_file, db_path)
-    open_database(db_path)
+    open_database(copy_of(town_file, tmp_path))
     yield accounts.get_user("admin")
     wait_quiet_work()       # a count still running off the GUI thread reads this database
     close_database()

@@ -118,8 +118,8 @@ def refresh(progress: Callable[[int, int], None] | None = None, chunk: int = 31)
                      .select(ServiceCase.accepted_on, ServiceCase.post, ServiceCase.matter_class, ServiceCase.channel,
                              ServiceCase.status, on_time, pw.fn.COUNT(ServiceCase.id))
                      .where(ServiceCase.accepted_on.in_(days), ServiceCase.deleted_at.is_null())
-                     .group_by(ServiceCase.accepted_on, ServiceCase.post, ServiceCase.matter_class,
-                               ServiceCase.channel, ServiceCase.status, on_time)
+                     # by position: PostgreSQL cannot match the CASE's bound parameters to a repeated one
+                     .group_by(pw.SQL("1, 2, 3, 4, 5, 6"))
                      .tuples())
             rows = [dict(day=d, post=p, matter_class=c, channel=ch, status=s, on_time=o, cases=n)
                     for d, p, c, ch, s, o, n in query]
