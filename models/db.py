@@ -187,6 +187,8 @@ def translate_server_error(exc: Exception, where: str) -> DatabaseProblem:
         return DatabaseProblem(f"数据库服务器 {where} 上没有这个用户。请服务器管理员先建好用户（见使用说明）。")
     if "permission denied" in text:
         return DatabaseReadOnly(f"数据库用户无权使用 {where}（{exc}）。请服务器管理员授予权限。")
+    if "resolve host" in text or "translate host name" in text or "name or service not known" in text:
+        return DatabaseProblem(f"找不到数据库服务器 {where}：服务器名称不对，或本机连不上网络。请检查连接地址和网线。")
     if "timeout" in text or "could not connect" in text or "connection refused" in text or "connection failed" in text:
         return DatabaseProblem(f"连接不上数据库服务器 {where}。请检查网络和服务器是否开机，稍后再试。")
     if "lock timeout" in text or "canceling statement due to lock" in text:
