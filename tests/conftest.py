@@ -263,4 +263,7 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if not item.get_closest_marker(unwanted)]
     for item in items:
         if item.get_closest_marker("timeout") is None:
-            item.add_marker(pytest.mark.timeout(300, method="thread"))  # a signal cannot interrupt Qt's C++ event loop
+            # a modal dialog nobody answers hangs a Qt test: 300 s; a data-layer test may build a demo year in its
+            # module's fixture on a machine running the SQLite and PostgreSQL suites side by side: 900 s
+            qt = {"qtbot", "qapp"} & set(getattr(item, "fixturenames", ()))
+            item.add_marker(pytest.mark.timeout(300 if qt else 900, method="thread"))  # a signal cannot interrupt Qt's C++ event loop
