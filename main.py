@@ -12,6 +12,10 @@
                          [--db D] --out FILE.pdf [--item N]    a mediation document as PDF
     python main.py print patrol-log|hazard-notice NUMBER [--db D] --out FILE.pdf   a grid patrol document as PDF
     python main.py print monthly-log WORKER --month YYYY-MM [--db D] --out FILE.pdf  a grid worker's month
+    python main.py sync export [--db D] [--to CODE] --out FILE.tdsync   bundle of what the peer has not seen
+    python main.py sync import [--db D] FILE.tdsync                     import a peer's bundle
+    python main.py sync register [--db D] --code DT01 --name NAME --out FILE.tdkey   (hall) register a post
+    python main.py sync join [--db D] FILE.tdkey                        (post) join the hall
     python main.py --version
 
 Errors print one line and exit 1; usage errors exit 2.
@@ -92,13 +96,59 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--db", metavar="PATH|URL", dest="sub_db")
     report.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx",
                         help="输出文件：.pdf 为统计报告，.xlsx 为 Excel 工作簿（不能是已有文件）")
+
+    exchange = commands.add_parser("sync", help="数据交换：村便民服务站与镇便民服务中心之间导出、导入数据包，登记站点")
+    steps = exchange.add_subparsers(dest="sync_command", metavar="操作", required=True)
+    sync_export = steps.add_parser("export", help="把对方尚未收到的新增和修改记录导出为数据包（.tdsync）")
+    sync_export.add_argument("--db", metavar="PATH|URL", dest="sub_db")
+    sync_export.add_argument("--to", default=None, metavar="CODE",
+                             help="发往哪个站点（站点代码）；只登记了一个交换对象时可省略")
+    sync_export.add_argument("--out", required=True, metavar="FILE.tdsync", help="数据包文件（不能是已有文件）")
+    sync_import = steps.add_parser("import", help="导入对方的数据包（先校验签名和完整性，一次性写入）")
+    sync_import.add_argument("--db", metavar="PATH|URL", dest="sub_db")
+    sync_import.add_argument("file", metavar="FILE.tdsync", help="数据包文件")
+    sync_register = steps.add_parser("register", help="（镇便民服务中心）登记一个村便民服务站，生成登记文件（.tdkey）")
+    sync_register.add_argument("--db", metavar="PATH|URL", dest="sub_db")
+    sync_register.add_argument("--code", required=True, metavar="CODE", help="站点代码，如 DT01")
+    sync_register.add_argument("--name", required=True, help="站点名称，如 打通村便民服务站")
+    sync_register.add_argument("--out", required=True, metavar="FILE.tdkey",
+                               help="登记文件（含密钥，请妥善保管；不能是已有文件）")
+    sync_join = steps.add_parser("join", help="（村便民服务站）导入镇便民服务中心发来的登记文件")
+    sync_join.add_argument("--db", metavar="PATH|URL", dest="sub_db")
+    sync_join.add_argument("file", metavar="FILE.tdkey", help="登记文件")
+    connect = commands.add_parser("connect", help="让本机以后使用镇便民服务中心的服务器数据库（PostgreSQL），或改回本机数据库")
+    connect.add_argument("url", nargs="?", metavar="URL", help="服务器数据库地址，如 postgresql://towndesk@192.168.1.10/towndesk")
+    connect.add_argument("--local", action="store_true", help="改回使用本机数据库文件")
     return parser
 
 
 def resolve_target(args) -> str:
-    from models.paths import default_db_path
+    """--db, else the server this PC was connected to (``connect``), else the local file in the data folder."""
+    from models.paths import default_db_path, remembered_database
 
-    return getattr(args, "sub_db", None) or args.db or str(default_db_path())
+    return getattr(args, "sub_db", None) or args.db or remembered_database() or str(default_db_path())
+
+
+def cmd_connect(args) -> int:
+    from models import setup
+    from models.db import close_database, describe, is_url, sqlite_path
+    from models.paths import default_db_path, remember_database
+
+    if args.local:
+        remember_database(None)
+        print(f"已改回使用本机数据库：{default_db_path()}")
+        return EXIT_OK
+    if not args.url or not is_url(args.url) or sqlite_path(args.url) is not None:
+        raise ValueError("请给出镇服务器数据库的地址，如 postgresql://towndesk@192.168.1.10/towndesk；改回本机数据库用 --local。")
+    setup.open_app_database(args.url)   # reachable, usable, at this version's schema
+    try:
+        initialised = setup.is_initialised()
+    finally:
+        close_database()
+    remember_database(args.url)
+    print(f"已连接 {describe(args.url)}，以后启动 TownDesk 将使用该数据库。"
+          + ("" if initialised else "该数据库尚未初始化：启动程序后按向导完成初始化，或运行 init。"))
+    return EXIT_OK
 
 
 def read_password() -> str:
@@ -341,7 +391,66 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"report": cmd_report, "init": cmd_init, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore, "demo": cmd_demo,
+def cmd_sync(args) -> int:
+    import time
+
+    from models import setup, sync
+    from models.accounts import CommandLineActor
+    from models.db import close_database, describe
+    from models.errors import TownDeskError
+
+    actor = CommandLineActor(frozenset({"sync.manage"}))
+    step = args.sync_command
+    out = Path(args.out) if step in ("export", "register") else None
+    if out is not None and out.exists():
+        raise TownDeskError(f"{out} 已存在，不会覆盖；请换一个文件名。")
+    data = Path(args.file).read_bytes() if step == "join" else None
+    shown = sys.stderr.isatty()
+    began = time.perf_counter()
+
+    def progress(done: int, total) -> None:
+        if shown:
+            print(f"\r正在处理：{done:,}/{total or 0:,} 条记录（{time.perf_counter() - began:.0f} 秒）",
+                  end="", file=sys.stderr, flush=True)
+
+    target = resolve_target(args)
+    setup.open_app_database(target)
+    try:
+        setup.require_initialised(describe(target))
+        if step == "export":
+            result = sync.export_bundle(actor, out, to=args.to, progress=progress)
+            line = (f"已导出数据包 {out}：发往 {result.peer}（{result.peer_name}），第{result.seq}号，"
+                    f"{result.total:,} 条记录（{max(1, result.size // 1024)} KB）")
+        elif step == "import":
+            result = sync.import_bundle(actor, args.file, progress=progress)
+            if result.status == "already":
+                line = f"{args.file} 已导入过（{result.source} 第{result.seq}号），未作改动。"
+            else:
+                line = (f"已导入 {args.file}：来自 {result.source}（{result.source_name}）第{result.seq}号；"
+                        f"{sync.summary(result.totals)}")
+                if result.conflicts:
+                    line += f"。有 {result.conflicts} 条冲突待管理员在“数据交换”中处理"
+        elif step == "register":
+            with open(out, "xb") as fh:
+                try:
+                    fh.write(sync.register_post(actor, args.code, args.name))
+                except BaseException:
+                    fh.close()
+                    out.unlink(missing_ok=True)
+                    raise
+            line = f"已登记站点 {args.code.strip().upper()}（{args.name.strip()}），登记文件：{out}（含密钥，请妥善带到该站点，用 sync join 导入）"
+        else:
+            peer = sync.join(actor, data)
+            line = f"已加入 {peer.code}（{peer.name}）的数据交换。"
+    finally:
+        close_database()
+        if shown and step in ("export", "import"):
+            print(file=sys.stderr)
+    print(line)
+    return EXIT_OK
+
+
+COMMANDS = {"connect": cmd_connect, "sync": cmd_sync, "report": cmd_report, "init": cmd_init, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore, "demo": cmd_demo,
             "print": cmd_print}
 
 

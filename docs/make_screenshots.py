@@ -75,6 +75,7 @@ def main():
     window.idle.stop()
     window.close()
     stats_screens()
+    sync_screens()
 
 
 def stats_screens():
@@ -164,6 +165,70 @@ def patrol_screens(window, patrol):
     dialog.close()
     patrol.tabs.setCurrentWidget(patrol.home)
     save(window, "patrol-home.png")
+
+
+def sync_screens():
+    """数据交换 at the hall: the post DT01's first bundle imported; a second one, whose 王五 the hall changed too,
+    confirmed, imported (a conflict) and compared side by side."""
+    from models import accounts, people, sync
+    from models.db import close_database
+    from ui.sync import SyncPage
+    from ui.sync.conflicts import ConflictDialog
+    from ui.sync.dialogs import ImportConfirmDialog, ImportResultDialog
+
+    folder = Path(tempfile.mkdtemp())
+    targets = {}
+    for code, name, admin in (("DT00", "打通镇便民服务中心", "admin"), ("DT01", "打通村便民服务站", "dt01admin")):
+        close_database()
+        targets[code] = folder / f"{code}.db"
+        setup.open_app_database(targets[code], create=True)
+        setup.initialise("打通镇", name, code, admin, "Demo2022x", district="綦江区", admin_display_name="管理员" + code)
+
+    def at(code):
+        close_database()
+        setup.open_app_database(targets[code])
+        return accounts.get_user("dt01admin" if code == "DT01" else "admin")
+
+    def phone(user, number, value):
+        person = people.Person.get(people.Person.id_number == number)
+        people.save_person(user, {"name": person.name, "id_number": number, "phone": value, "village": person.village},
+                           person)
+
+    hall = at("DT00")
+    key = sync.register_post(hall, "DT01", "打通村便民服务站")
+    sync.register_post(hall, "DT02", "石门村便民服务站")
+    post = at("DT01")
+    sync.join(post, key)
+    for name, number in (("张大山", "500222199001011237"), ("李小河", "500222198503151235"), ("王五", "500222197001011238")):
+        people.save_person(post, {"name": name, "id_number": number, "phone": "13800000001", "village": "打通村"})
+    first = sync.export_bundle(post, folder / "数据包-DT01至DT00-第1号.tdsync").path
+    sync.import_bundle(at("DT00"), first)
+    post = at("DT01")
+    phone(post, "500222197001011238", "13822220000")
+    people.save_person(post, {"name": "陈秀英", "id_number": "500222196805201227", "village": "打通村"})
+    second = sync.export_bundle(post, folder / "数据包-DT01至DT00-第2号.tdsync").path
+    hall = at("DT00")
+    phone(hall, "500222197001011238", "13911110000")
+    page = SyncPage(hall)
+    page.resize(1366, 768)
+    page.show()
+    confirm = ImportConfirmDialog(sync.read_manifest(second), second, "DT00", sync.peers(), page)
+    confirm.show()
+    save(confirm, "sync-import-confirm.png")
+    confirm.close()
+    result = ImportResultDialog(sync.import_bundle(hall, second), parent=page)
+    result.show()
+    save(result, "sync-import-result.png")
+    result.close()
+    page.refresh()
+    save(page, "sync-page.png")
+    [conflict] = sync.conflicts(hall)
+    dialog = ConflictDialog(hall, conflict, page.names, page)
+    dialog.show()
+    save(dialog, "sync-conflict.png")
+    dialog.close()
+    page.close()
+    close_database()
 
 
 if __name__ == "__main__":

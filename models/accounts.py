@@ -44,6 +44,7 @@ PERMISSIONS = {
     "patrol.all": "查看和管理本站点全部网格",
     "patrol.sensitive": "重点人员（查看重点人员台账和关爱对象的完整信息）",
     "stats.view": "查看统计报表",
+    "sync.manage": "数据交换（导出、导入数据包，处理冲突）",
 }
 
 ROLE_PERMISSIONS = {

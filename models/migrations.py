@@ -93,6 +93,12 @@ def step_6_statistics() -> None:
     summary.create()
 
 
+def step_7_sync() -> None:
+    from models.sync import tables
+
+    tables.create()
+
+
 STEPS = {
     1: ("建立初始数据表：设置、编号、用户、操作日志、人员库", step_1_initial),
     2: ("一窗受理：事项目录、节假日、办件、收费、评价", step_2_hall),
@@ -100,6 +106,7 @@ STEPS = {
     4: ("矛盾调解：纠纷案件、当事人、调解记录、协议、回访、信访、风险研判会", step_4_mediation),
     5: ("网格巡查：网格、巡查日志、事件、隐患、群众求助、场所检查、关爱帮扶与重点人员台账", step_5_patrol),
     6: ("统计报表：一窗受理的按日汇总、评价的统计索引", step_6_statistics),
+    7: ("数据交换：站点登记、交换记录、冲突", step_7_sync),
 }
 LATEST = max(STEPS)
 

@@ -84,7 +84,7 @@ def test_wizard_then_login_then_main_window(qtbot, tmp_path):
     window = shell.window
     qtbot.addWidget(window)
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert titles == ["一窗受理", "矛盾调解", "网格巡查", "统计报表", "人员库", "系统设置"]
+    assert titles == ["一窗受理", "矛盾调解", "网格巡查", "统计报表", "人员库", "数据交换", "系统设置"]
     assert "王建国" in window.user_label.text() and "DT00" in window.post_label.text()
     assert str(target) in window.db_label.text()
     actions = [e.action for e in audit.AuditEntry.select().order_by(audit.AuditEntry.id)]

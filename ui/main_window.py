@@ -57,6 +57,12 @@ def _stats(window):
     return StatsPage(window.user)
 
 
+def _sync(window):
+    from ui.sync import SyncPage
+
+    return SyncPage(window.user)
+
+
 def _settings(window):
     from ui.settings import SettingsPage
 
@@ -72,6 +78,7 @@ AREAS = [
     Area("patrol", "网格巡查", "patrol.use", _patrol),
     Area("stats", "统计报表", "stats.view", _stats),
     Area("people", "人员库", "people.view", _people),
+    Area("sync", "数据交换", "sync.manage", _sync),
     Area("settings", "系统设置", None, _settings),
 ]
 
@@ -218,6 +225,13 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(slot)
             system.addAction(action)
+        if "sync" in self.pages:
+            exchange = self.menuBar().addMenu(self.tr("数据交换(&X)"))
+            for text, slot in ((self.tr("导出数据包(&E)…"), "export_bundle"),
+                               (self.tr("导入数据包(&I)…"), "import_bundle")):
+                action = QAction(text, self)
+                action.triggered.connect(lambda checked=False, slot=slot: getattr(self.show_area("sync"), slot)())
+                exchange.addAction(action)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         about = QAction(self.tr("关于 TownDesk"), self)
         about.triggered.connect(self.show_about)
