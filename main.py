@@ -421,6 +421,10 @@ def cmd_sync(args) -> int:
             result = sync.export_bundle(actor, out, to=args.to, progress=progress)
             line = (f"已导出数据包 {out}：发往 {result.peer}（{result.peer_name}），第{result.seq}号，"
                     f"{result.total:,} 条记录（{max(1, result.size // 1024)} KB）")
+            if result.unconfirmed:
+                first, last = result.unconfirmed
+                line += (f"。{result.peer} 尚未确认收到第{first}" + (f"–{last}" if last != first else "")
+                         + "号数据包，其中的记录本次一并重发")
         elif step == "import":
             result = sync.import_bundle(actor, args.file, progress=progress)
             if result.status == "already":

@@ -78,6 +78,10 @@ class User(Record):
     locked_until = pw.DateTimeField(null=True)
     last_login_at = pw.DateTimeField(null=True)
 
+    # Sign-in state of THIS machine: written without touching updated_at and never sent in a sync bundle, so
+    # signing in is not a change of the account (a password, a role or a name is, and travels).
+    MACHINE_LOCAL = ("failed_logins", "locked_until", "last_login_at")
+
     @property
     def role_list(self) -> list[str]:
         return [r for r in self.roles.split(",") if r]
@@ -207,16 +211,39 @@ def create_first_admin(username: str, display_name: str, password: str, post: st
     return user
 
 
-def create_user(actor: User, username: str, display_name: str, roles, password: str, phone: str = "") -> User:
+def post_choices() -> list[tuple[str, str]]:
+    """The posts a new account may belong to, as (code, "code name"): this database's own post first, then
+    the village posts registered for data exchange (on the hall), whose accounts travel to them."""
+    from models.sync.peers import peers
+    from models.sync.tables import POST
+
+    own = settings.post_code()
+    choices = [(own, f"{own} {settings.get('post_name')}".strip())]
+    choices += [(p.code, f"{p.code} {p.name}") for p in peers() if p.role == POST and p.code != own]
+    return choices
+
+
+def create_user(actor: User, username: str, display_name: str, roles, password: str, phone: str = "",
+                post: str | None = None) -> User:
+    """A new account with a temporary password. ``post``: the post it belongs to, this database's own (the
+    default) or a registered village post's, to which the next data bundle carries it."""
     require(actor, "users.manage")
     fields = clean_user_fields(username, display_name, roles, phone)
     check_password_strength(password, "初始密码")
+    own = settings.post_code()
+    post = (post or "").strip().upper() or own
+    if post != own:
+        known = dict(post_choices())
+        if post not in known:
+            raise ValidationError("所属站点", f"“{post}”不是本站点，也不是已登记的村便民服务站。可选：{'、'.join(known.values())}。")
     with db.atomic():
         if User.select().where(User.username == fields["username"]).exists():
             raise ValidationError("用户名", f"“{fields['username']}”已被使用，请换一个。")
-        user = User.create(post=settings.post_code(), created_by=actor.username,
+        user = User.create(post=post, created_by=actor.username,
                            password_hash=hash_password(password), must_change_password=True, **fields)
-        audit.log(actor.username, "create", f"新建用户 {user.username}（{user.display_name}，{user.role_names}）", user)
+        where = "" if post == own else f"，所属站点 {known[post]}"
+        audit.log(actor.username, "create",
+                  f"新建用户 {user.username}（{user.display_name}，{user.role_names}{where}）", user)
     return user
 
 
@@ -249,12 +276,18 @@ def reset_password(actor: User, user: User, new_password: str) -> None:
         audit.log(actor.username, "password", f"重置用户 {user.username} 的密码并解锁", user)
 
 
+def _sign_in_state(user: User, **values) -> None:
+    """Write the machine-local sign-in fields (User.MACHINE_LOCAL) of ``user`` without changing the account."""
+    assert set(values) <= set(User.MACHINE_LOCAL)
+    User.update(values).where(User.id == user.id).execute()
+    for name, value in values.items():
+        setattr(user, name, value)
+
+
 def unlock(actor: User, user: User) -> None:
     require(actor, "users.manage")
     with db.atomic():
-        user.failed_logins = 0
-        user.locked_until = None
-        user.save()
+        _sign_in_state(user, failed_logins=0, locked_until=None)
         audit.log(actor.username, "update", f"解锁用户 {user.username}", user)
 
 
@@ -293,21 +326,17 @@ def authenticate(username: str, password: str, now: datetime | None = None) -> U
             failure = (f"密码连续输错{MAX_FAILED_LOGINS}次，账户已锁定，请于 "
                        f"{to_local(user.locked_until):%H:%M} 后再试，或请管理员解锁。")
         elif not verify_password(password or "", user.password_hash):
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until = now + LOCKOUT
-                user.failed_logins = 0
+            failed = user.failed_logins + 1
+            if failed >= MAX_FAILED_LOGINS:
+                _sign_in_state(user, failed_logins=0, locked_until=now + LOCKOUT)
                 failure = (f"密码连续输错{MAX_FAILED_LOGINS}次，账户已锁定{int(LOCKOUT.total_seconds() // 60)}分钟"
                            f"（至 {to_local(user.locked_until):%H:%M}），或请管理员解锁。")
             else:
-                failure = f"用户名或密码不正确，还可尝试 {MAX_FAILED_LOGINS - user.failed_logins} 次。"
-            user.save()
+                _sign_in_state(user, failed_logins=failed)
+                failure = f"用户名或密码不正确，还可尝试 {MAX_FAILED_LOGINS - failed} 次。"
             audit.log(username, "login_failed", "密码错误", user)
         else:
-            user.failed_logins = 0
-            user.locked_until = None
-            user.last_login_at = now
-            user.save()
+            _sign_in_state(user, failed_logins=0, locked_until=None, last_login_at=now)
             audit.log(username, "login", "登录成功", user)
             return user
     raise LoginFailed(failure)

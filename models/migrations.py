@@ -99,6 +99,12 @@ def step_7_sync() -> None:
     tables.create()
 
 
+def step_8_sync_acks() -> None:
+    from models.sync import tables
+
+    tables.add_ack_columns()
+
+
 STEPS = {
     1: ("建立初始数据表：设置、编号、用户、操作日志、人员库", step_1_initial),
     2: ("一窗受理：事项目录、节假日、办件、收费、评价", step_2_hall),
@@ -107,6 +113,7 @@ STEPS = {
     5: ("网格巡查：网格、巡查日志、事件、隐患、群众求助、场所检查、关爱帮扶与重点人员台账", step_5_patrol),
     6: ("统计报表：一窗受理的按日汇总、评价的统计索引", step_6_statistics),
     7: ("数据交换：站点登记、交换记录、冲突", step_7_sync),
+    8: ("数据交换：对方确认收到的数据包（未确认的记录会重发）", step_8_sync_acks),
 }
 LATEST = max(STEPS)
 

@@ -230,6 +230,19 @@ def make_user(admin):
     return make
 
 
+@pytest.fixture
+def messages(monkeypatch):
+    """What the screens told the user in information and warning boxes, recorded instead of shown modally."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information",
+                        staticmethod(lambda parent, title, text, *a, **k: shown.append(("info", title, text))))
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text, *a, **k: shown.append(("warn", title, text))))
+    return shown
+
+
 def type_text(qtbot, widget, text: str) -> None:
     """Type like a person: ASCII as key presses, Chinese committed through the input method, as an IME does.
 

@@ -115,6 +115,22 @@ def test_login_with_right_password_records_last_login(admin):
     assert _fresh(admin).last_login_at == now
 
 
+def test_signing_in_is_not_a_change_of_the_account(admin, make_user):
+    # the sign-in state belongs to this machine: updated_at (what a sync bundle compares) stays as it was
+    window = make_user("window", username="chuangkou")
+    before = {u.username: _fresh(u).updated_at for u in (admin, window)}
+    accounts.authenticate("admin", ADMIN_PASSWORD)
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        with pytest.raises(LoginFailed):
+            accounts.authenticate("chuangkou", "wrong-password")
+    assert _fresh(window).locked_until is not None
+    accounts.unlock(admin, _fresh(window))
+    assert (_fresh(window).failed_logins, _fresh(window).locked_until) == (0, None)
+    assert {u.username: _fresh(u).updated_at for u in (admin, window)} == before
+    accounts.update_user(admin, _fresh(window), "李窗口", ["window"])      # a change of the account
+    assert _fresh(window).updated_at > before["chuangkou"]
+
+
 def test_unknown_user_is_refused(admin):
     with pytest.raises(LoginFailed):
         accounts.authenticate("nobody", ADMIN_PASSWORD)
@@ -336,3 +352,63 @@ def test_audit_log_refuses_delete(admin):
         db.execute_sql("DELETE FROM audit_log")
     assert "只能追加" in str(info.value)
     assert AuditEntry.select().count() == count
+
+
+# --------------------------------------------------------------------------- 所属站点 (the post an account belongs to)
+
+def _register_dt01(admin) -> None:
+    from models import sync
+
+    sync.register_post(admin, "DT01", "打通村便民服务站")
+
+
+def test_create_user_defaults_to_this_databases_own_post(admin):
+    plain = accounts.create_user(admin, "lisi", "李四", ["window"], USER_PASSWORD)
+    blank = accounts.create_user(admin, "wangwu", "王五", ["window"], USER_PASSWORD, post="")
+    own = accounts.create_user(admin, "zhaoliu", "赵六", ["window"], USER_PASSWORD, post=" dt00 ")
+    assert [_fresh(u).post for u in (plain, blank, own)] == ["DT00", "DT00", "DT00"]
+    assert "所属站点" not in _entries("create")[-1].summary      # the own post is not worth saying
+
+
+def test_post_choices_lists_own_post_then_registered_village_posts(admin):
+    assert accounts.post_choices() == [("DT00", "DT00 打通镇便民服务中心")]
+    _register_dt01(admin)
+    assert accounts.post_choices() == [("DT00", "DT00 打通镇便民服务中心"), ("DT01", "DT01 打通村便民服务站")]
+
+
+def test_hall_creates_user_for_registered_village_post(admin):
+    _register_dt01(admin)
+    user = accounts.create_user(admin, "wangge2", "网格员陈二", ["grid"], USER_PASSWORD, post="DT01")
+    stored = _fresh(user)
+    assert stored.post == "DT01" and stored.must_change_password and stored.created_by == "admin"
+    entry = _entries("create")[-1]
+    assert entry.record_uid == str(user.uid)
+    assert "wangge2" in entry.summary and "DT01" in entry.summary and "打通村便民服务站" in entry.summary
+    assert entry.post == "DT00"      # the audit log is the hall's own
+
+
+def test_create_user_refuses_unknown_post_and_writes_nothing(admin):
+    _register_dt01(admin)
+    users, entries = User.select().count(), AuditEntry.select().count()
+    for code in ("DT09", "XX"):
+        with pytest.raises(ValidationError) as info:
+            accounts.create_user(admin, "wangge3", "网格员张三", ["grid"], USER_PASSWORD, post=code)
+        assert info.value.field == "所属站点"
+        assert code in info.value.message and "DT00" in info.value.message and "DT01" in info.value.message
+    assert accounts.get_user("wangge3") is None
+    assert (User.select().count(), AuditEntry.select().count()) == (users, entries)
+
+
+def test_create_user_refuses_a_post_that_is_not_registered_yet(admin):
+    with pytest.raises(ValidationError) as info:
+        accounts.create_user(admin, "wangge3", "网格员张三", ["grid"], USER_PASSWORD, post="DT01")
+    assert info.value.field == "所属站点" and "DT00" in info.value.message
+    assert accounts.get_user("wangge3") is None
+
+
+def test_only_admins_create_users_for_a_village_post(admin, make_user):
+    _register_dt01(admin)
+    clerk = make_user("window")
+    with pytest.raises(PermissionDenied):
+        accounts.create_user(clerk, "wangge3", "网格员张三", ["grid"], USER_PASSWORD, post="DT01")
+    assert accounts.get_user("wangge3") is None

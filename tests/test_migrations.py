@@ -271,7 +271,7 @@ def test_migrate_refuses_newer_database(opened_fixture):
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_V2 = FIXTURES / "schema_v2.db"
-RELEASED = [2, 3, 4, 5, 6]   # schema versions with the hall's fixture rows (make_schema_v2.py … make_schema_v6.py)
+RELEASED = [2, 3, 4, 5, 6, 7]   # schema versions with the hall's fixture rows (make_schema_v2.py … make_schema_v7.py)
 
 
 @pytest.fixture(params=RELEASED, ids=lambda v: f"schema_v{v}")
@@ -435,5 +435,30 @@ def test_schema_6_fixture_statistics_continue(tmp_path):
         stats = figures.compute(admin, periods.year(2024))
         assert summary.pending() == 0
         assert stats.area("hall").value("accepted") == len(accepted) == 3   # 补正 and 不予受理 are not accepted
+    finally:
+        close_database()
+
+
+def test_schema_7_fixture_sync_continues(tmp_path):
+    """The exchanges of schema_v7.db (make_schema_v7.py) survive the upgrade: the registered post, the history,
+    the open conflict (decided after the upgrade); the bundle exported before it counts as confirmed."""
+    from models import sync
+    from models.people import Person
+
+    path = tmp_path / "towndesk.db"
+    shutil.copyfile(FIXTURES / "schema_v7.db", path)
+    setup.open_app_database(path)
+    try:
+        assert migrations.current_version() == LATEST
+        admin = accounts.authenticate("admin", "Admin2022x")
+        [peer] = sync.peers()
+        assert (peer.code, peer.last_seq_in, peer.last_seq_out, peer.acked_out) == ("DT01", 2, 1, 1)
+        assert [e.status for e in sync.history(admin)] == ["refused", "done", "done", "done"]
+        [conflict] = sync.conflicts(admin)
+        assert (conflict.local["phone"], conflict.incoming["phone"]) == ("13900000002", "13800000003")
+        sync.resolve(admin, conflict.id, "incoming")
+        assert Person.get(Person.id_number == "500222198501011239").phone == "13800000003"
+        result = sync.export_bundle(admin, tmp_path / "h2.tdsync")
+        assert result.seq == 2 and result.unconfirmed is None and result.counts == {"person": 1}
     finally:
         close_database()

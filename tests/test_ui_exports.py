@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from models import audit, people
 from models.hall import cases, matters
@@ -43,17 +43,6 @@ def sheet_rows(path: Path) -> tuple[list, list[list]]:
     ws = openpyxl.load_workbook(io.BytesIO(path.read_bytes())).worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     return rows[0], rows[1:]
-
-
-@pytest.fixture
-def messages(monkeypatch):
-    """What the screens told the user (information and warnings), instead of modal boxes."""
-    shown = []
-    monkeypatch.setattr(QMessageBox, "information",
-                        staticmethod(lambda parent, title, text, *a, **k: shown.append(("info", title, text))))
-    monkeypatch.setattr(QMessageBox, "warning",
-                        staticmethod(lambda parent, title, text, *a, **k: shown.append(("warn", title, text))))
-    return shown
 
 
 def shown_panel(qtbot, panel):

@@ -411,3 +411,63 @@ def test_change_own_password_errors_name_the_field(qtbot, open_page, admin):
     assert "确认新密码" in account.error_label.text()
     assert account.confirm_edit.hasFocus()
     assert accounts.authenticate("admin", ADMIN_PASSWORD)
+
+
+# --- 所属站点 -----------------------------------------------------------------------------------
+
+def _fill_new_user(qtbot, dialog, username, name):
+    qtbot.keyClicks(dialog.username_edit, username)
+    type_text(qtbot, dialog.name_edit, name)
+    press_space(qtbot, dialog.role_boxes["grid"])
+    qtbot.keyClicks(dialog.password_edit, USER_PASSWORD)
+    qtbot.keyClicks(dialog.confirm_edit, USER_PASSWORD)
+
+
+def test_hall_creates_user_for_registered_village_post(qtbot, open_page, admin):
+    from models import sync
+
+    sync.register_post(admin, "DT01", "打通村便民服务站")
+    page = open_page(admin)
+    page.show_tab("用户管理")
+    dialog = show_dialog(qtbot, page.users_tab.new_user_dialog())
+    combo = dialog.post_combo
+    assert combo.isVisible() and combo.accessibleName() == "所属站点"
+    assert [combo.itemText(i) for i in range(combo.count())] == ["DT00 打通镇便民服务中心", "DT01 打通村便民服务站"]
+    assert combo.currentData() == "DT00"                 # the own post by default
+    assert "数据包" in combo.accessibleDescription()
+    dialog.username_edit.setFocus()
+    qtbot.keyClick(dialog.username_edit, Qt.Key_Tab)                  # in the Tab order, right after 用户名
+    assert combo.hasFocus()
+    _fill_new_user(qtbot, dialog, "wangge2", "陈二")
+    qtbot.keyClick(dialog.confirm_edit, Qt.Key_S, Qt.AltModifier)    # Alt+S: the caption's buddy
+    assert combo.hasFocus()
+    qtbot.keyClick(combo, Qt.Key_Down)
+    assert combo.currentData() == "DT01"
+    click(qtbot, dialog.ok_button)
+
+    assert not dialog.isVisible()
+    user = accounts.get_user("wangge2")
+    assert user.post == "DT01" and user.roles == "grid" and user.must_change_password
+    tab = page.users_tab
+    column = [tab.model.headerData(i, Qt.Horizontal) for i in range(tab.model.columnCount())].index("所属站点")
+    cell = {u.username: tab.model.index(row, column).data() for row, u in enumerate(tab.model.rows)}
+    assert cell["wangge2"] == "DT01 打通村便民服务站" and cell["admin"].startswith("DT00")
+
+    # editing the account keeps its post (shown, not offered)
+    select_user(page, "wangge2")
+    edit = show_dialog(qtbot, tab.edit_user_dialog())
+    assert not edit.post_combo.isVisible()
+    press_space(qtbot, edit.role_boxes["grid_lead"])
+    click(qtbot, edit.ok_button)
+    user = accounts.get_user("wangge2")
+    assert user.post == "DT01" and user.roles == "grid,grid_lead"
+
+
+def test_without_registered_posts_the_new_user_dialog_has_no_post_choice(qtbot, open_page, admin):
+    page = open_page(admin)
+    dialog = show_dialog(qtbot, page.users_tab.new_user_dialog())
+    assert not dialog.post_combo.isVisible()
+    _fill_new_user(qtbot, dialog, "wangge3", "张三")
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible()
+    assert accounts.get_user("wangge3").post == "DT00"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from models import audit, people, sync
 from models.hall.tables import ServiceCase
@@ -54,17 +54,6 @@ def when_modal(qtbot, cls, act, seen: list | None = None):
             if dialog.isVisible():
                 dialog.reject()
     QTimer.singleShot(0, run)
-
-
-@pytest.fixture
-def messages(monkeypatch):
-    """What the page told the user in message boxes, instead of modal boxes."""
-    shown = []
-    monkeypatch.setattr(QMessageBox, "information",
-                        staticmethod(lambda parent, title, text, *a, **k: shown.append(("info", title, text))))
-    monkeypatch.setattr(QMessageBox, "warning",
-                        staticmethod(lambda parent, title, text, *a, **k: shown.append(("warn", title, text))))
-    return shown
 
 
 @pytest.fixture

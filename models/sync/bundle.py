@@ -3,7 +3,9 @@
     manifest.json          {"format": "towndesk-sync", "format_version": 1, "bundle_id", "source",
                             "source_name", "target", "seq", "range": {"since", "until"}, "created_at",
                             "created_by", "schema_version", "app_version", "counts": {table: n},
-                            "files": {name: {"sha256", "size"}}}
+                            "files": {name: {"sha256", "size"}}, "acked"}
+                           "acked": the highest number of the receiver's bundles the sender has imported
+                           (a confirmation: the receiver resends the records of later ones)
     records/<table>.jsonl  one JSON object per row: every column by field name; foreign keys as the
                            referenced row's uid; dates and times ISO 8601 (UTC); JSON columns as their
                            value; plus "_base": the version (updated_at) of the row the sender last
@@ -84,6 +86,7 @@ class Manifest:
     counts: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
+    acked: int = 0
 
     @property
     def total(self) -> int:
@@ -110,7 +113,8 @@ class Manifest:
                 target=str(raw["target"]), seq=int(raw["seq"]), since=_time(span.get("since")),
                 until=_time(span.get("until")), created_at=_time(raw.get("created_at")),
                 created_by=str(raw.get("created_by", "")), schema_version=int(raw["schema_version"]),
-                app_version=str(raw.get("app_version", "")), counts=counts, files=files, format_version=version)
+                app_version=str(raw.get("app_version", "")), counts=counts, files=files, format_version=version,
+                acked=int(raw.get("acked") or 0))
         except (KeyError, TypeError, ValueError, AttributeError):
             raise BundleRefused("数据包的清单（manifest.json）缺少必需的内容或格式不对：文件已损坏或被改动。") from None
 
@@ -120,7 +124,7 @@ class Manifest:
                 "source": self.source, "source_name": self.source_name, "target": self.target, "seq": self.seq,
                 "range": {"since": iso(self.since), "until": iso(self.until)}, "created_at": iso(self.created_at),
                 "created_by": self.created_by, "schema_version": self.schema_version,
-                "app_version": self.app_version, "counts": self.counts, "files": self.files}
+                "app_version": self.app_version, "counts": self.counts, "files": self.files, "acked": self.acked}
 
 
 def _time(text):

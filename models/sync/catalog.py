@@ -7,6 +7,8 @@ Kept out on purpose:
   Each side audits the exchange itself ("sync_export", "sync_import", …).
 - settings, number counters, statistics summaries, search indexes and the sync tables themselves: local
   to one database (the summary and the search indexes are rebuilt from the imported rows).
+- a model's ``MACHINE_LOCAL`` fields (a user's failed sign-ins, lock and last sign-in): the state of one
+  machine, written without changing ``updated_at``; a row arriving for the first time gets their defaults.
 
 Links between records:
 - ``ForeignKeyField``s hold local ids: a bundle writes the uid of the referenced row and the import
@@ -23,13 +25,12 @@ Links between records:
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import peewee as pw
 
-from models.db import JSONField, Record
+from models.db import Record
 
 BOOKKEEPING = ("id", "uid", "post", "created_by", "created_at", "updated_at")
 # The pure reference lists every database seeds from the same shipped files, each with its own uids: a row
@@ -51,6 +52,7 @@ class Table:
     search_parents: list = field(default_factory=list)   # FKs whose parent's search text includes this row
     soft_links: list = field(default_factory=list)       # columns elsewhere holding this table's uids
     reverse_search: list = field(default_factory=list)   # (model, FK name): indexed rows whose text holds this row
+    machine_local: list = field(default_factory=list)    # fields that never travel (a new row gets their default)
 
     @property
     def content(self) -> list[str]:
@@ -163,54 +165,16 @@ def _build() -> list[Table]:
     }
     out = []
     for model in _ordered(models):
-        fields = [f for f in model._meta.sorted_fields if f.name != "id"]
+        local = getattr(model, "MACHINE_LOCAL", ())
+        fields = [f for f in model._meta.sorted_fields if f.name != "id" and f.name not in local]
         table = Table(model=model, name=model._meta.table_name, fields=fields,
+                      machine_local=[model._meta.fields[name] for name in local],
                       fks=[f for f in fields if isinstance(f, pw.ForeignKeyField)],
                       natural=_natural_keys(model), reference=model._meta.table_name in REFERENCE,
                       search=searches.get(model), search_parents=search_parents.get(model, []),
                       soft_links=soft.get(model, []), reverse_search=reverse_search.get(model, []))
         out.append(table)
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# values on the wire: JSON-ready, FKs as uids
-# --------------------------------------------------------------------------------------------
-
-def wire_value(f, value):
-    """A field's Python value as it is written in a bundle (FK values are handled by the caller)."""
-    if value is None:
-        return None
-    if isinstance(f, pw.UUIDField):
-        return str(value)
-    if isinstance(f, pw.DateTimeField):
-        return value.isoformat() if isinstance(value, datetime) else str(value)
-    if isinstance(f, pw.DateField):
-        return value.isoformat() if isinstance(value, date) else str(value)
-    if isinstance(f, pw.BooleanField):
-        return bool(value)
-    return value
-
-
-def python_value(f, value):
-    """A wire value back to what the field holds (FK values are handled by the caller)."""
-    if value is None:
-        return None
-    if isinstance(f, pw.UUIDField):
-        return uuid.UUID(value)
-    if isinstance(f, pw.DateTimeField):
-        return datetime.fromisoformat(value)
-    if isinstance(f, pw.DateField):
-        return date.fromisoformat(value)
-    if isinstance(f, JSONField):
-        return value
-    if isinstance(f, pw.BooleanField):
-        return bool(value)
-    if isinstance(f, (pw.IntegerField, pw.BigIntegerField)) and not isinstance(value, int):
-        raise ValueError(f"{f.name}: not an integer")
-    if isinstance(f, (pw.CharField, pw.TextField)) and not isinstance(value, str):
-        raise ValueError(f"{f.name}: not text")
-    return value
 
 
 def version_of(text: str | None) -> datetime | None:

@@ -56,14 +56,14 @@ from models.sync import catalog
 from models.sync.bundle import BundleRefused, BundleWriter, Manifest, OpenedBundle
 from models.sync.peers import MANAGE, get_peer, key_of, peers
 from models.sync.tables import (
-    ALREADY, BY_PEER, CHANGED, DONE, HALL, IN, KEEP_LOCAL, OUT, REFUSED, TWIN, SyncConflict, SyncExchange,
-    SyncPeer, SyncSeen,
+    ALREADY, BY_HALL, BY_PEER, CHANGED, DONE, HALL, IN, KEEP_INCOMING, KEEP_LOCAL, OUT, REFUSED, TWIN, SyncConflict,
+    SyncExchange, SyncPeer, SyncSeen,
 )
 
 CHUNK = 500                 # uids per IN (…) lookup, rows per bookkeeping insert
 APPLY_CHUNK = 2000          # incoming rows handled together
 OVERLAP = timedelta(days=1)
-COUNT_KEYS = ("inserted", "updated", "unchanged", "merged", "stale", "conflicts")
+COUNT_KEYS = ("inserted", "updated", "unchanged", "merged", "stale", "superseded", "conflicts")
 Progress = Callable[[int, int | None], None] | None
 
 
@@ -84,10 +84,11 @@ def _version(value, where: str) -> datetime | None:
 
 def _read_snapshot():
     """A transaction that only reads: one consistent view of every table without blocking the windows' writes
-    (SQLite: BEGIN DEFERRED in WAL mode; the database's own default elsewhere)."""
+    (SQLite: BEGIN DEFERRED in WAL mode; PostgreSQL: REPEATABLE READ, whose statements all see the snapshot
+    taken by the first, where the default READ COMMITTED would let each see the writes committed meanwhile)."""
     if isinstance(db.obj, pw.SqliteDatabase):
         return db.atomic(lock_type="DEFERRED")
-    return db.atomic()
+    return db.atomic(isolation_level="REPEATABLE READ")
 
 
 _STATEMENTS: dict = {}
@@ -126,14 +127,15 @@ def _hex_uid(value) -> str:
     return value.replace("-", "") if isinstance(value, str) else value.hex
 
 
-def _upsert_seen(peer_code: str, rows) -> None:
+def _upsert_seen(peer_code: str, rows, seq: int | None = None) -> None:
     """sync_seen(peer, table, uid) = version for each (table, uid, version). A version is a datetime or the
     updated_at value exactly as the driver returned it from the record (stored back the same way, so the
-    export's ``version != updated_at`` comparison is exact)."""
-    insert_rows(SyncSeen, [SyncSeen.peer, SyncSeen.table, SyncSeen.uid, SyncSeen.version],
-                [(peer_code, t, _hex_uid(u), v) for t, u, v in rows],
+    export's ``version != updated_at`` comparison is exact). ``seq``: the number of our bundle that carries
+    these versions (not yet confirmed by the peer); None for versions the peer certainly has."""
+    insert_rows(SyncSeen, [SyncSeen.peer, SyncSeen.table, SyncSeen.uid, SyncSeen.version, SyncSeen.seq],
+                [(peer_code, t, _hex_uid(u), v, seq) for t, u, v in rows],
                 upsert={"conflict_target": [SyncSeen.peer, SyncSeen.table, SyncSeen.uid],
-                        "preserve": [SyncSeen.version]}, converted=True)
+                        "preserve": [SyncSeen.version, SyncSeen.seq]}, converted=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -193,8 +195,8 @@ def _converter(f):
 class Reader:
     """Rows of one table as bundle dicts (FKs as uids), with the version last exchanged with ``peer``."""
 
-    def __init__(self, table: catalog.Table, peer_code: str):
-        self.table = table
+    def __init__(self, table: catalog.Table, peer_code: str, acked: int | None = None):
+        self.table, self.acked = table, acked
         model = table.model
         self.seen = SyncSeen.alias()
         self.plain = [f for f in table.fields if not isinstance(f, pw.ForeignKeyField)]
@@ -211,8 +213,12 @@ class Reader:
 
     @property
     def unseen(self):
-        """Rows whose current version is not the one last exchanged with the peer."""
-        return self.seen.version.is_null() | (self.seen.version != self.table.model.updated_at)
+        """Rows whose current version is not the one last exchanged with the peer, or was sent in one of our
+        bundles later than the last the peer confirmed (``acked``; it may have been lost)."""
+        condition = self.seen.version.is_null() | (self.seen.version != self.table.model.updated_at)
+        if self.acked is not None:
+            condition = condition | (self.seen.seq > self.acked)
+        return condition
 
     def _raw(self, *conditions):
         query = self.query.where(*conditions) if conditions else self.query
@@ -271,6 +277,7 @@ class ExportResult:
     since: datetime | None
     until: datetime
     size: int
+    unconfirmed: tuple[int, int] | None = None   # our earlier bundles the peer has not confirmed, sent again
 
     @property
     def total(self) -> int:
@@ -319,6 +326,8 @@ def export_bundle(actor, out_path, to: str | None = None, progress: Progress = N
     out = Path(out_path)
     if out.exists():
         raise ValidationError("导出文件", f"{out} 已存在，不会覆盖；请换一个文件名。")
+    if not out.parent.is_dir():
+        raise ValidationError("导出文件", f"文件夹 {out.parent} 不存在，请选择已有的文件夹。")
     peer = _target(to)
     tables = catalog.tables()
     named = {t.name: t for t in tables}
@@ -327,13 +336,19 @@ def export_bundle(actor, out_path, to: str | None = None, progress: Progress = N
     manifest = Manifest(bundle_id=str(uuid.uuid4()), source=settings.post_code(),
                         source_name=settings.get("post_name"), target=peer.code, seq=peer.last_seq_out + 1,
                         since=since, until=until, created_at=until, created_by=actor.username,
-                        schema_version=_schema_version(), app_version=__version__)
+                        schema_version=_schema_version(), app_version=__version__, acked=peer.last_seq_in)
+    acked = peer.acked_out
+    unconfirmed = (acked + 1, peer.last_seq_out) if acked < peer.last_seq_out else None
     sent: list[tuple[str, str, object]] = []      # (table, uid, updated_at as stored)
     done = 0
     try:
-        with open(out, "xb") as fh, _read_snapshot():
+        fh = open(out, "xb")                           # never an existing file, even one made just now
+    except FileExistsError:
+        raise ValidationError("导出文件", f"{out} 已存在，不会覆盖；请换一个文件名。") from None
+    try:
+        with fh, _read_snapshot():
             writer = BundleWriter(fh)
-            readers = {t.name: Reader(t, peer.code) for t in tables}
+            readers = {t.name: Reader(t, peer.code, acked) for t in tables}
             conditions = {}
             for t in tables:
                 where = [readers[t.name].unseen]
@@ -368,11 +383,18 @@ def export_bundle(actor, out_path, to: str | None = None, progress: Progress = N
                         yield row
 
                 yield from emit(reader.rows(*conditions[t.name]))
-                # parents the peer has never seen, of rows already written (children come first)
+                if unconfirmed:
+                    # the rest of what went in bundles the peer has not confirmed (older than ``since``)
+                    again = {str(u) for (u,) in SyncSeen.select(SyncSeen.uid).where(
+                        SyncSeen.peer == peer.code, SyncSeen.table == t.name, SyncSeen.seq > acked).tuples()}
+                    for chunk in _chunks(again - chosen):
+                        yield from emit(reader.rows(t.model.uid.in_(chunk)))
+                # parents the peer does not have for certain, of rows already written (children come first)
                 missing = wanted.pop(t.name, set()) - chosen
                 for chunk in _chunks(missing):
                     known = {str(u) for (u,) in SyncSeen.select(SyncSeen.uid).where(
-                        SyncSeen.peer == peer.code, SyncSeen.table == t.name, SyncSeen.uid.in_(chunk)).tuples()}
+                        SyncSeen.peer == peer.code, SyncSeen.table == t.name, SyncSeen.uid.in_(chunk),
+                        SyncSeen.seq.is_null() | (SyncSeen.seq <= acked)).tuples()}
                     extra = [u for u in chunk if u not in known]
                     if extra:
                         yield from emit(reader.rows(t.model.uid.in_(extra)))
@@ -382,7 +404,7 @@ def export_bundle(actor, out_path, to: str | None = None, progress: Progress = N
             writer.finish(manifest, key_of(peer))
         size = out.stat().st_size
         with db.atomic():
-            _upsert_seen(peer.code, sent)
+            _upsert_seen(peer.code, sent, manifest.seq)
             fresh = SyncPeer.get_by_id(peer.id)
             fresh.last_seq_out = max(fresh.last_seq_out, manifest.seq)
             fresh.last_out_at = until
@@ -397,7 +419,8 @@ def export_bundle(actor, out_path, to: str | None = None, progress: Progress = N
     if progress is not None:
         progress(done, done)
     return ExportResult(path=out, peer=peer.code, peer_name=peer.name, bundle_id=manifest.bundle_id,
-                        seq=manifest.seq, counts=dict(manifest.counts), since=since, until=until, size=size)
+                        seq=manifest.seq, counts=dict(manifest.counts), since=since, until=until, size=size,
+                        unconfirmed=unconfirmed)
 
 
 def _schema_version() -> int:
@@ -562,6 +585,7 @@ def import_bundle(actor, path, progress: Progress = None) -> ImportResult:
                     result.counts = Importer(bundle, peer, progress).run()
                     fresh = SyncPeer.get_by_id(peer.id)
                     fresh.last_seq_in = max(fresh.last_seq_in, manifest.seq)
+                    fresh.acked_out = max(fresh.acked_out, min(manifest.acked, fresh.last_seq_out))
                     fresh.last_in_at = utcnow()
                     fresh.save()
                     totals = result.totals
@@ -580,7 +604,7 @@ def import_bundle(actor, path, progress: Progress = None) -> ImportResult:
 
 def summary(totals: dict) -> str:
     words = {"inserted": "新增", "updated": "更新", "unchanged": "未变", "merged": "合并", "stale": "旧版本忽略",
-             "conflicts": "冲突"}
+             "superseded": "以镇中心处理为准", "conflicts": "冲突"}
     return "，".join(f"{words[k]} {totals.get(k, 0):,}" for k in COUNT_KEYS)
 
 
@@ -696,8 +720,9 @@ class Importer:
                  _decoder(f)) for f in t.fields]
         return plan
 
-    def _present(self, t: catalog.Table) -> tuple[bool, bool, bool]:
-        """Whether the table has rows, rows seen with this peer, open conflicts with it (checked once per
+    def _present(self, t: catalog.Table) -> tuple[bool, bool, bool, bool]:
+        """Whether the table has rows, rows seen with this peer, open conflicts with it, conflicts with it
+        decided here (checked once per
         import: a first exchange skips the lookups that cannot find anything). A table gains rows while it is
         imported, but only rows of this bundle, whose uids do not repeat."""
         found = self._presence.get(t.name)
@@ -706,7 +731,9 @@ class Importer:
                 t.model.select().exists(),
                 SyncSeen.select().where(SyncSeen.peer == self.peer.code, SyncSeen.table == t.name).exists(),
                 SyncConflict.select().where(SyncConflict.peer == self.peer.code, SyncConflict.table == t.name,
-                                            SyncConflict.resolved_at.is_null()).exists())
+                                            SyncConflict.resolved_at.is_null()).exists(),
+                SyncConflict.select().where(SyncConflict.peer == self.peer.code, SyncConflict.table == t.name,
+                                            SyncConflict.resolution.in_([KEEP_LOCAL, KEEP_INCOMING])).exists())
         return found
 
     def _resolve(self, parent: catalog.Table, uids) -> dict[str, int]:
@@ -795,16 +822,18 @@ class Importer:
                 for record in model.select().where(model.id.in_(chunk)):
                     index.write(record)
 
-    def _conflict(self, t, uid, kind, local_uid, local_row, local_version, incoming, v_in, open_conflict):
+    def _conflict(self, t, uid, kind, local_uid, local_row, local_version, incoming, v_in, open_conflict,
+                  decided: str | None = None):
+        """Keep the two versions for the admin (``decided``: already decided this way, nothing to do)."""
+        now = utcnow()
+        fields = dict(bundle_id=self.bundle.manifest.bundle_id, kind=kind, local_uid=local_uid, local=local_row,
+                      incoming=incoming, local_version=local_version, incoming_version=v_in, detected_at=now)
+        if decided is not None:
+            fields.update(resolved_at=now, resolved_by=settings.post_code(), resolution=decided)
         if open_conflict is not None:
-            (SyncConflict.update(bundle_id=self.bundle.manifest.bundle_id, kind=kind, local_uid=local_uid,
-                                 local=local_row, incoming=incoming, local_version=local_version,
-                                 incoming_version=v_in, detected_at=utcnow())
-             .where(SyncConflict.id == open_conflict).execute())
+            SyncConflict.update(fields).where(SyncConflict.id == open_conflict).execute()
         else:
-            SyncConflict.create(peer=self.peer.code, bundle_id=self.bundle.manifest.bundle_id, table=t.name, uid=uid,
-                                kind=kind, local_uid=local_uid, local=local_row, incoming=incoming,
-                                local_version=local_version, incoming_version=v_in)
+            SyncConflict.create(peer=self.peer.code, table=t.name, uid=uid, **fields)
 
     def _close(self, conflict_ids) -> None:
         for chunk in _chunks(conflict_ids):
@@ -827,7 +856,7 @@ class Importer:
             parsed.append((uid, v_in, _version(row.pop("_base", None), t.name), row))
         uids = [p[0].replace("-", "") for p in parsed]          # hex: what a uid column compares with
         local, seen, open_conflicts = {}, {}, {}
-        has_rows, has_seen, has_conflicts = self._present(t)
+        has_rows, has_seen, has_conflicts, _decided = self._present(t)
         peer = self.peer.code
         if has_rows:
             local = {uid_text(u): (i, as_datetime(v)) for i, u, v in lookup(
@@ -872,14 +901,15 @@ class Importer:
             elif conflict is None and lv == rb and v_in > rb and (base is None or base > rb):
                 updates.append((lid, uid, v_in, row))
             else:
-                undecided.append((lid, uid, v_in, lv, rb, row, conflict))
+                undecided.append((lid, uid, v_in, lv, rb, base, row, conflict))
 
         # the foreign keys of what will be written or compared, translated to local ids in a few queries
-        self._prepare_fks(t, [u[3] for u in updates] + [n[2] for n in new] + [u[5] for u in undecided])
+        self._prepare_fks(t, [u[3] for u in updates] + [n[2] for n in new] + [u[6] for u in undecided])
         if undecided:
             mine = Reader(t, self.peer.code).by_ids([u[0] for u in undecided])
+            decided = self._decided(t, [u[1] for u in undecided])
             content = t.content
-            for lid, uid, v_in, lv, rb, row, conflict in undecided:
+            for lid, uid, v_in, lv, rb, base, row, conflict in undecided:
                 local_row = mine[lid]
                 if all(local_row.get(k) == row.get(k) for k in content):
                     # the same content on both sides (both took the same decision): keep the later stamp
@@ -891,6 +921,19 @@ class Importer:
                         self.seen.append((t.name, uid, lv if rb == lv else v_in))
                     if conflict is not None:
                         closing.append(conflict)
+                elif base is not None and decided.get(uid) == (base, lv):
+                    # The peer's version was made on the version we had in a conflict we decided, without our
+                    # decision: both admins decided the same conflict, differently. The town hall's decision
+                    # stands on both sides, so two decisions cannot send the record back and forth for ever;
+                    # the post's version stays readable in the hall's conflict list (decided, nothing to do).
+                    tally["superseded"] += 1
+                    if self.peer.role == HALL:
+                        updates.append((lid, uid, v_in, row))
+                        if conflict is not None:
+                            closing.append(conflict)
+                    else:
+                        self._conflict(t, uid, CHANGED, None, local_row, lv, row, v_in, conflict, BY_HALL)
+                        self.seen.append((t.name, uid, v_in))
                 else:
                     tally["conflicts"] += 1
                     self._conflict(t, uid, CHANGED, None, local_row, lv, row, v_in, conflict)
@@ -923,6 +966,21 @@ class Importer:
         self.done += len(rows)
         if self.progress is not None:
             self.progress(self.done, self.bundle.manifest.total)
+
+    def _decided(self, t: catalog.Table, uids: list) -> dict:
+        """uid → (the local version, the decision's stamp) of the latest conflict with this peer decided here
+        on each of these records (a decision stamps the record with the time it was made)."""
+        if not self._present(t)[3]:
+            return {}
+        found = {}
+        for u, local_version, at in lookup(
+                ("decided", self.peer.code, t.name),
+                lambda chunk: SyncConflict.select(SyncConflict.uid, SyncConflict.local_version, SyncConflict.resolved_at)
+                .where(SyncConflict.peer == self.peer.code, SyncConflict.table == t.name,
+                       SyncConflict.resolution.in_([KEEP_LOCAL, KEEP_INCOMING]), SyncConflict.uid.in_(chunk))
+                .order_by(SyncConflict.id), [u.replace("-", "") for u in uids]):
+            found[uid_text(u)] = (as_datetime(local_version), as_datetime(at))
+        return found
 
     def _natural_key(self, t, values: dict, columns, live_only):
         if live_only and values.get("deleted_at") is not None:
@@ -1015,14 +1073,15 @@ class Importer:
         fields = t.fields
         names = [f.name for f in fields]
         converted = [(i, _param(f)) for i, f in enumerate(fields) if _param(f) is not None]
+        local = [f.db_value(f.default() if callable(f.default) else f.default) for f in t.machine_local]
         params = []
         for _u, _v, values in plain:
             row = [values[name] for name in names] if by_name else values
             for i, convert in converted:
                 if row[i] is not None:
                     row[i] = convert(row[i])
-            params.append(row)
-        returned = insert_rows(model, fields, params, returning=(model.id, model.uid), converted=True)
+            params.append(row + local if local else row)
+        returned = insert_rows(model, fields + t.machine_local, params, returning=(model.id, model.uid), converted=True)
         new_ids = {uid_text(u): i for i, u in returned}
         for uid, v_in, values in plain:
             lid = new_ids[uid]

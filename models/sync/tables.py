@@ -18,8 +18,9 @@ STATUSES = {DONE: "完成", REFUSED: "被拒绝", ALREADY: "已导入过（未�
 
 CHANGED, TWIN = "changed", "twin"
 CONFLICT_KINDS = {CHANGED: "双方都修改了同一条记录", TWIN: "对方的记录与本地另一条记录的唯一标识相同"}
-KEEP_LOCAL, KEEP_INCOMING, BY_PEER = "local", "incoming", "peer"
-RESOLUTIONS = {KEEP_LOCAL: "保留本地版本", KEEP_INCOMING: "采用对方版本", BY_PEER: "对方已处理（对方的新版本基于本地版本）"}
+KEEP_LOCAL, KEEP_INCOMING, BY_PEER, BY_HALL = "local", "incoming", "peer", "hall"
+RESOLUTIONS = {KEEP_LOCAL: "保留本地版本", KEEP_INCOMING: "采用对方版本", BY_PEER: "对方已处理（对方的新版本基于本地版本）",
+               BY_HALL: "双方都处理过，以镇便民服务中心的处理为准"}
 
 
 class SyncPeer(BaseModel):
@@ -36,6 +37,9 @@ class SyncPeer(BaseModel):
     last_seq_in = pw.IntegerField(default=0)
     last_in_at = pw.DateTimeField(null=True)
     last_out_at = pw.DateTimeField(null=True)     # the `until` of the last bundle sent (local clock, UTC)
+    # the highest of our bundle numbers the peer says it has imported (each bundle names the last one it
+    # imported from its receiver): the records of later bundles go again until the peer confirms them
+    acked_out = pw.IntegerField(default=0, constraints=[pw.SQL("DEFAULT 0")])
 
     class Meta:
         table_name = "sync_peer"
@@ -53,6 +57,7 @@ class SyncSeen(BaseModel):
     table = pw.CharField(max_length=64, column_name="record_table")
     uid = pw.UUIDField()
     version = pw.DateTimeField()
+    seq = pw.IntegerField(null=True)      # our bundle that carried this version; None: the peer has it for certain
 
     class Meta:
         table_name = "sync_seen"
@@ -134,3 +139,21 @@ def create() -> None:
     from models.db import db
 
     db.create_tables(TABLES, safe=True)
+
+
+ACK_COLUMNS = {
+    ("sync_peer", "acked_out"): "ALTER TABLE sync_peer ADD COLUMN acked_out INTEGER NOT NULL DEFAULT 0",
+    ("sync_seen", "seq"): "ALTER TABLE sync_seen ADD COLUMN seq INTEGER",
+}
+
+
+def add_ack_columns() -> None:
+    """Schema step 8: the columns of the confirmations, on a database whose sync tables predate them. Which
+    records the bundles exported before the upgrade carried is not known: they count as confirmed."""
+    from models.db import db
+
+    for (table, column), sql in ACK_COLUMNS.items():
+        if column not in {c.name for c in db.get_columns(table)}:
+            db.execute_sql(sql)
+            if column == "acked_out":
+                db.execute_sql("UPDATE sync_peer SET acked_out = last_seq_out")

@@ -1,8 +1,8 @@
 """用户管理: the list of accounts, and the dialogs that add, edit and reset them."""
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from models import accounts
@@ -10,7 +10,8 @@ from models.accounts import PERMISSIONS, ROLE_PERMISSIONS, ROLES, User
 from models.db import utcnow
 from models.errors import TownDeskError, ValidationError
 from ui.common import (
-    Column, FieldErrors, RecordTableModel, dialog_buttons, hint, local_time, set_hint, show_problem, value_label,
+    Column, FieldErrors, RecordTableModel, dialog_buttons, hint, local_time, set_hint, shortcut, show_problem,
+    value_label,
 )
 from ui.settings.widgets import Form, password_edit, status_label, table, tr
 
@@ -62,16 +63,29 @@ class UserDialog(QDialog):
         self.phone_edit = QLineEdit()
         self.phone_edit.setMaxLength(32)
         self.phone_edit.setPlaceholderText(self.tr("手机号或座机，可不填"))
+        # 所属站点: at the hall, an account may be made for a registered village post (it travels there)
+        choices = accounts.post_choices()
+        self.post_combo = QComboBox()
+        for code, label in choices:
+            self.post_combo.addItem(label, code)
 
         form = Form()
         if creating:
             self.username_edit.setPlaceholderText(self.tr("如：zhangsan"))
             form.add_row(self.tr("用户名"), self.username_edit)
+            if len(choices) > 1:
+                form.add_row(self.tr("所属站点"), self.post_combo,
+                             self.tr("为村便民服务站新建的账户，会随下一个发给该站点的数据包送到该站点，在那里登录使用。"))
+                # Alt+S rather than a caption mnemonic: "(S)" would widen the captions and squeeze the roles' texts
+                self.post_combo.setToolTip(self.tr("Alt+S 选择所属站点"))
+                shortcut("Alt+S", self, lambda: self.post_combo.setFocus(Qt.ShortcutFocusReason))
         else:
             self.username_edit.setText(user.username)
             self.username_edit.setReadOnly(True)
             self.username_edit.hide()  # kept for the error mapping; the fixed name is shown as text
             form.add_row(self.tr("用户名"), value_label(user.username), self.tr("用户名创建后不能修改。"))
+            if len(choices) > 1:
+                form.add_row(self.tr("所属站点"), value_label(dict(choices).get(user.post, user.post)))
         form.add_row(self.tr("姓名"), self.name_edit)
         form.add_row(self.tr("联系电话"), self.phone_edit)
 
@@ -109,11 +123,15 @@ class UserDialog(QDialog):
                 if role in self.role_boxes:
                     self.role_boxes[role].setChecked(True)
         layout.addLayout(form)
+        if self.post_combo.parent() is None:     # not offered: kept hidden for the error mapping
+            self.post_combo.setParent(self)
+            self.post_combo.hide()
 
         self.error_label = QLabel()
         layout.addWidget(self.error_label)
         self.errors = FieldErrors(self.error_label, {
             "用户名": self.username_edit,
+            "所属站点": self.post_combo,
             "姓名": self.name_edit,
             "联系电话": self.phone_edit,
             "角色": next(iter(self.role_boxes.values())),
@@ -133,7 +151,8 @@ class UserDialog(QDialog):
             if password != self.confirm_edit.text():
                 raise ValidationError("确认密码", self.tr("与初始密码不一致，请重新输入。"))
             return accounts.create_user(self.actor, self.username_edit.text(), self.name_edit.text(),
-                                        self.roles(), password, phone=self.phone_edit.text())
+                                        self.roles(), password, phone=self.phone_edit.text(),
+                                        post=self.post_combo.currentData())
         return accounts.update_user(self.actor, self.user, self.name_edit.text(), self.roles(),
                                     phone=self.phone_edit.text(), active=self.active_box.isChecked())
 
@@ -194,6 +213,7 @@ class UsersTab(QWidget):
     def __init__(self, user: User, parent=None):
         super().__init__(parent)
         self.user = user
+        self._post_names: dict[str, str] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(hint(self.tr(
             "每位工作人员使用自己的账户登录，角色决定能使用哪些功能。用方向键在表中选中一位用户，"
@@ -203,6 +223,7 @@ class UsersTab(QWidget):
             Column(self.tr("姓名"), lambda u: u.display_name),
             Column(self.tr("角色"), lambda u: u.role_names),
             Column(self.tr("状态"), user_status),
+            Column(self.tr("所属站点"), lambda u: self._post_names.get(u.post, u.post)),
             Column(self.tr("上次登录"), lambda u: local_time(u.last_login_at, self.tr("从未登录"))),
             Column(self.tr("联系电话"), lambda u: u.phone),
         ], self)
@@ -235,6 +256,7 @@ class UsersTab(QWidget):
     def refresh(self, select_username: str | None = None) -> None:
         current = self.selected_user()
         wanted = select_username or (current.username if current is not None else None)
+        self._post_names = dict(accounts.post_choices())
         self.model.set_rows(accounts.list_users())
         names = [u.username for u in self.model.rows]
         self.table.select_row(names.index(wanted) if wanted in names else 0)

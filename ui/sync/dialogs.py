@@ -312,6 +312,7 @@ class ImportResultDialog(QDialog):
             layout.addWidget(hint(self.tr("数据包中没有记录。")))
         layout.addWidget(hint(self.tr(
             "未变：与本机相同；合并：双方各自预置的相同参考数据；旧版本忽略：比本机已有的更旧，不会覆盖新数据；"
+            "以镇中心为准：同一条冲突双方都处理过，以镇便民服务中心的处理为准；"
             "冲突：双方都修改过，两边都保留着。")))
         box, self.ok, cancel = dialog_buttons(self, self.tr("关闭"))
         cancel.hide()

@@ -21,7 +21,7 @@ from models.people import shown_id
 from models.sync import catalog
 
 COUNT_LABELS = {"inserted": "新增", "updated": "更新", "unchanged": "未变", "merged": "合并",
-                "stale": "旧版本忽略", "conflicts": "冲突"}
+                "stale": "旧版本忽略", "superseded": "以镇中心为准", "conflicts": "冲突"}
 # what each count means, for the result table's header tooltips
 COUNT_HINTS = {
     "inserted": "本机原来没有的记录，已新增",
@@ -29,6 +29,7 @@ COUNT_HINTS = {
     "unchanged": "与本机完全相同的记录，未作改动",
     "merged": "双方各自预置的相同参考数据（事项目录、节假日、选项），已合并为一条",
     "stale": "比本机已有版本更旧的记录，已忽略，不会覆盖较新的数据",
+    "superseded": "同一条冲突双方都处理过：以镇便民服务中心的处理为准，对方的版本留在“冲突”页的已处理记录中",
     "conflicts": "双方都修改过的记录：两边都未被覆盖，请在“冲突”页逐条处理",
 }
 

@@ -76,6 +76,7 @@ class SyncPage(QWidget):
             Column(self.tr("站点名称"), lambda p: p.name),
             Column(self.tr("类型"), lambda p: p.role_name),
             Column(self.tr("上次导出（发给它）"), lambda p: _seq_and_time(p.last_seq_out, p.last_out_at)),
+            Column(self.tr("对方确认收到"), lambda p: self._acked_text(p)),
             Column(self.tr("上次导入（来自它）"), lambda p: _seq_and_time(p.last_seq_in, p.last_in_at)),
             Column(self.tr("登记时间"), lambda p: local_time(p.registered_at)),
         ], self)
@@ -337,12 +338,25 @@ class SyncPage(QWidget):
         show_problem(self, exc, self.tr("导出失败"))
         self.refresh()
 
+    def _acked_text(self, peer) -> str:
+        if not peer.last_seq_out:
+            return "—"
+        if peer.acked_out >= peer.last_seq_out:
+            return self.tr("已确认到第 {0} 号").format(peer.acked_out)
+        return self.tr("第 {0}–{1} 号待确认").format(peer.acked_out + 1, peer.last_seq_out)
+
     def _exported(self, result) -> None:
         self.busy = False
         self.refresh()
         text = self.tr("已导出给 {0}（{1}）的第 {2} 号数据包，共 {3:,} 条记录。\n\n文件：{4}\n\n"
                        "请把这个文件复制到U盘，带到 {1} 用“导入数据包…”导入。").format(
             result.peer, result.peer_name, result.seq, result.total, result.path)
+        if result.unconfirmed:
+            first, last = result.unconfirmed
+            earlier = (self.tr("第 {0} 号").format(first) if first == last
+                       else self.tr("第 {0}–{1} 号").format(first, last))
+            text += self.tr("\n\n{0} 还没有确认收到此前的{1}数据包（可能还没导入，也可能丢失了），其中的记录这次一并发出，"
+                            "不会丢。对方导入后导出一个数据包带回来，本站导入后即为确认。").format(result.peer_name, earlier)
         set_hint(self.status, self.tr("已导出第 {0} 号数据包（{1:,} 条记录）到 {2}").format(
             result.seq, result.total, result.path), "ok")
         QMessageBox.information(self, self.tr("导出完成"), text)

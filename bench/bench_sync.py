@@ -1,0 +1,108 @@
+"""数据交换 speed goals, measured (never asserted in tests). Results go to bench/README.md.
+
+    python bench/bench_sync.py [--post POST.db] [--scale 10] [--hall postgresql://…]
+
+A village post's year (``main.py demo --hall-only`` at ``--scale``, cached in bench/cache/ unless --post names
+one) is registered at an empty town hall (a new SQLite file, or the server database --hall names, which must
+be empty), then, each timed:
+- the post exports everything the hall has not seen (the first bundle: every record);
+- the hall imports it;
+- the hall imports the same bundle again (recognised by its id: nothing to do);
+- the post exports again before any reply from the hall has confirmed the first bundle: every record of it
+  goes again in a new bundle (as after a lost USB stick), which the hall imports record by record finding
+  every one unchanged (the per-record re-import).
+Goal (issue 7): a bundle of 100,000 records exported and imported in under 20 s each; re-import under 5 s.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TOWNDESK_DATA_DIR", tempfile.mkdtemp(prefix="towndesk-bench-"))
+
+from bench.bench_hall import stall_gauge  # noqa: E402
+
+CACHE = ROOT / "bench" / "cache"
+PASSWORD = "Bench2022x"
+
+
+def cached_post(scale: int) -> Path:
+    path = CACHE / f"post-s{scale}.db"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        print(f"building {path} (demo --scale {scale} --hall-only) …", flush=True)
+        subprocess.run([sys.executable, str(ROOT / "main.py"), "demo", "--db", str(path), "--scale", str(scale),
+                        "--hall-only"], check=True)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--post", help="a demo database to act as the village post (copied, never changed)")
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--hall", help="an empty server database for the hall (default: a new SQLite file)")
+    args = parser.parse_args()
+
+    from models import accounts, settings, setup, sync
+    from models.db import close_database
+
+    work = Path(tempfile.mkdtemp(prefix="towndesk-sync-bench-"))
+    post = work / "post.db"
+    shutil.copyfile(args.post or cached_post(args.scale), post)
+    hall = args.hall or str(work / "hall.db")
+
+    setup.open_app_database(post)
+    post_code = settings.post_code()
+    post_admin = accounts.get_user("admin")
+    close_database()
+    setup.open_app_database(hall, create=True)
+    hall_admin = setup.initialise("打通镇", "打通镇便民服务中心（基准）", "ZX00", "hall", PASSWORD)
+    key = sync.register_post(hall_admin, post_code, "基准村站")
+    close_database()
+    setup.open_app_database(post)
+    sync.join(post_admin, key)
+
+    print(stall_gauge())
+    rows = []
+
+    def timed(label, work_fn):
+        began = time.perf_counter()
+        result = work_fn()
+        seconds = time.perf_counter() - began
+        rows.append((label, seconds))
+        print(f"{label:<52} {seconds:8.2f} s", flush=True)
+        return result
+
+    first = work / "first.tdsync"
+    exported = timed("post: export every record", lambda: sync.export_bundle(post_admin, first))
+    records = exported.total
+    print(f"  {records:,} records, {first.stat().st_size / 1e6:.1f} MB")
+    close_database()
+
+    setup.open_app_database(hall)
+    imported = timed("hall: import them", lambda: sync.import_bundle(hall_admin, first))
+    print(f"  {sync.summary(imported.totals)}")
+    timed("hall: the same bundle again", lambda: sync.import_bundle(hall_admin, first))
+    close_database()
+
+    setup.open_app_database(post)
+    again = work / "again.tdsync"
+    resent = timed("post: export again, the first bundle unconfirmed", lambda: sync.export_bundle(post_admin, again))
+    print(f"  {resent.total:,} records (bundles {resent.unconfirmed} not confirmed)")
+    close_database()
+    setup.open_app_database(hall)
+    timed("hall: import them again (every record unchanged)", lambda: sync.import_bundle(hall_admin, again))
+    close_database()
+    print(stall_gauge())
+    print(f"records per second, import: {records / rows[1][1]:,.0f}; export: {records / rows[0][1]:,.0f}")
+
+
+if __name__ == "__main__":
+    main()
