@@ -1,6 +1,6 @@
 """数据交换 speed goals, measured (never asserted in tests). Results go to bench/README.md.
 
-    python bench/bench_sync.py [--post POST.db] [--scale 10] [--hall postgresql://…]
+    python bench/bench_sync.py [--post POST.db] [--scale 10] [--hall postgresql://…] [--profile DIR]
 
 A village post's year (``main.py demo --hall-only`` at ``--scale``, cached in bench/cache/ unless --post names
 one) is registered at an empty town hall (a new SQLite file, or the server database --hall names, which must
@@ -15,8 +15,10 @@ Goal (issue 7): a bundle of 100,000 records exported and imported in under 20 s 
 """
 
 import argparse
+import cProfile
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -48,6 +50,7 @@ def main() -> None:
     parser.add_argument("--post", help="a demo database to act as the village post (copied, never changed)")
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--hall", help="an empty server database for the hall (default: a new SQLite file)")
+    parser.add_argument("--profile", metavar="DIR", help="also write each step's cProfile statistics to DIR")
     args = parser.parse_args()
 
     from models import accounts, settings, setup, sync
@@ -66,6 +69,9 @@ def main() -> None:
     hall_admin = setup.initialise("打通镇", "打通镇便民服务中心（基准）", "ZX00", "hall", PASSWORD)
     key = sync.register_post(hall_admin, post_code, "基准村站")
     close_database()
+    empty_hall = work / "empty-hall.db"
+    if not args.hall:
+        shutil.copyfile(hall, empty_hall)     # for the floor below
     setup.open_app_database(post)
     sync.join(post_admin, key)
 
@@ -73,9 +79,16 @@ def main() -> None:
     rows = []
 
     def timed(label, work_fn):
+        profiler = cProfile.Profile() if args.profile else None
         began = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         result = work_fn()
         seconds = time.perf_counter() - began
+        if profiler is not None:
+            profiler.disable()
+            Path(args.profile).mkdir(parents=True, exist_ok=True)
+            profiler.dump_stats(Path(args.profile) / f"step{len(rows) + 1}.prof")
         rows.append((label, seconds))
         print(f"{label:<52} {seconds:8.2f} s", flush=True)
         return result
@@ -100,8 +113,32 @@ def main() -> None:
     setup.open_app_database(hall)
     timed("hall: import them again (every record unchanged)", lambda: sync.import_bundle(hall_admin, again))
     close_database()
+    if not args.hall:
+        timed("floor: the same tables copied inside SQLite", lambda: sqlite_floor(post, empty_hall))
     print(stall_gauge())
     print(f"records per second, import: {records / rows[1][1]:,.0f}; export: {records / rows[0][1]:,.0f}")
+
+
+def sqlite_floor(post: Path, hall: Path) -> None:
+    """What SQLite alone takes to write the post's rows into the empty hall with the same tables and indexes:
+    INSERT … SELECT per table in one transaction, no Python per row, no checks, ids kept (reference rows
+    both sides seeded are skipped), the search indexes written from the post's. The machine's floor for
+    the import, measured in the same run."""
+    from models.sync import catalog
+
+    conn = sqlite3.connect(str(hall))
+    try:
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("ATTACH DATABASE ? AS post", (str(post),))
+        tables = catalog.tables()
+        with conn:
+            for t in tables:
+                conn.execute(f'INSERT OR IGNORE INTO main."{t.name}" SELECT * FROM post."{t.name}"')
+            for index in {t.search for t in tables if t.search is not None}:
+                for name in index.tables:
+                    conn.execute(f"INSERT INTO main.{name} (rowid, text, idno) SELECT rowid, text, idno FROM post.{name}")
+    finally:
+        conn.close()
 
 
 if __name__ == "__main__":

@@ -680,6 +680,7 @@ class Importer:
         self.named = catalog.by_name()
         self.ids: dict[str, dict] = defaultdict(dict)        # table → {uid text: local id} learnt in this import
         self.reindex: dict = defaultdict(dict)               # SearchIndex → {local id: values or None}
+        self.inserted: dict = defaultdict(set)               # SearchIndex → local ids inserted by this import
         self.seen: list = []
         self.done = 0
         self._plans: dict = {}
@@ -814,13 +815,13 @@ class Importer:
     def _write_search(self) -> None:
         for index, wanted in self.reindex.items():
             model = index.model
-            for local_id, values in wanted.items():
-                if values is not None:
-                    index.write(_Record(local_id, values))
+            given = [_Record(local_id, values) for local_id, values in wanted.items() if values is not None]
+            fresh = self.inserted.get(index, set())
+            index.write_many([r for r in given if r.id in fresh], fresh=True)
+            index.write_many([r for r in given if r.id not in fresh])
             stored = [i for i, values in wanted.items() if values is None]
             for chunk in _chunks(sorted(stored)):
-                for record in model.select().where(model.id.in_(chunk)):
-                    index.write(record)
+                index.write_many(model.select().where(model.id.in_(chunk)))
 
     def _conflict(self, t, uid, kind, local_uid, local_row, local_version, incoming, v_in, open_conflict,
                   decided: str | None = None):
@@ -1097,6 +1098,8 @@ class Importer:
             first_row = rows_by_uid[first]
             self._conflict(t, uid, TWIN, first, first_row, catalog.version_of(first_row["updated_at"]),
                            rows_by_uid[uid], versions[uid], open_conflicts.get(uid))
+        if t.search is not None:
+            self.inserted[t.search].update(inserted)     # brand-new ids: their index rows need no delete first
         inserted.update(merged)
         return inserted
 
