@@ -11,6 +11,9 @@ be empty), then, each timed:
 - the post exports again before any reply from the hall has confirmed the first bundle: every record of it
   goes again in a new bundle (as after a lost USB stick), which the hall imports record by record finding
   every one unchanged (the per-record re-import).
+Every run starts from fresh copies of the post and the empty hall (--repeat, default 3): the best run shows
+the work with the fewest of this machine's stalls, the median what a user met. A floor closes each run: the
+same tables copied into the empty hall inside SQLite (no Python per row), the machine's own limit.
 Goal (issue 7): a bundle of 100,000 records exported and imported in under 20 s each; re-import under 5 s.
 """
 
@@ -19,6 +22,7 @@ import cProfile
 import os
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,6 +54,7 @@ def main() -> None:
     parser.add_argument("--post", help="a demo database to act as the village post (copied, never changed)")
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--hall", help="an empty server database for the hall (default: a new SQLite file)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of every step, each on fresh copies")
     parser.add_argument("--profile", metavar="DIR", help="also write each step's cProfile statistics to DIR")
     args = parser.parse_args()
 
@@ -57,26 +62,25 @@ def main() -> None:
     from models.db import close_database
 
     work = Path(tempfile.mkdtemp(prefix="towndesk-sync-bench-"))
-    post = work / "post.db"
-    shutil.copyfile(args.post or cached_post(args.scale), post)
-    hall = args.hall or str(work / "hall.db")
-
-    setup.open_app_database(post)
+    post0, hall0 = work / "post.db", work / "hall.db"
+    shutil.copyfile(args.post or cached_post(args.scale), post0)
+    setup.open_app_database(post0)
     post_code = settings.post_code()
     post_admin = accounts.get_user("admin")
     close_database()
-    setup.open_app_database(hall, create=True)
+    setup.open_app_database(args.hall or hall0, create=True)
     hall_admin = setup.initialise("打通镇", "打通镇便民服务中心（基准）", "ZX00", "hall", PASSWORD)
     key = sync.register_post(hall_admin, post_code, "基准村站")
     close_database()
-    empty_hall = work / "empty-hall.db"
-    if not args.hall:
-        shutil.copyfile(hall, empty_hall)     # for the floor below
-    setup.open_app_database(post)
+    setup.open_app_database(post0)
     sync.join(post_admin, key)
+    close_database()
+    if args.hall and args.repeat > 1:
+        print("--hall: one run (a server database cannot be copied back to empty here)")
+        args.repeat = 1
 
     print(stall_gauge())
-    rows = []
+    times: dict[str, list[float]] = {}
 
     def timed(label, work_fn):
         profiler = cProfile.Profile() if args.profile else None
@@ -88,35 +92,52 @@ def main() -> None:
         if profiler is not None:
             profiler.disable()
             Path(args.profile).mkdir(parents=True, exist_ok=True)
-            profiler.dump_stats(Path(args.profile) / f"step{len(rows) + 1}.prof")
-        rows.append((label, seconds))
+            profiler.dump_stats(Path(args.profile) / f"step{len(times) + 1}-run{len(times.get(label, [])) + 1}.prof")
+        times.setdefault(label, []).append(seconds)
         print(f"{label:<52} {seconds:8.2f} s", flush=True)
         return result
 
-    first = work / "first.tdsync"
-    exported = timed("post: export every record", lambda: sync.export_bundle(post_admin, first))
-    records = exported.total
-    print(f"  {records:,} records, {first.stat().st_size / 1e6:.1f} MB")
-    close_database()
+    def on(target, work_fn):
+        setup.open_app_database(target)
+        try:
+            return work_fn()
+        finally:
+            close_database()
 
-    setup.open_app_database(hall)
-    imported = timed("hall: import them", lambda: sync.import_bundle(hall_admin, first))
-    print(f"  {sync.summary(imported.totals)}")
-    timed("hall: the same bundle again", lambda: sync.import_bundle(hall_admin, first))
-    close_database()
-
-    setup.open_app_database(post)
-    again = work / "again.tdsync"
-    resent = timed("post: export again, the first bundle unconfirmed", lambda: sync.export_bundle(post_admin, again))
-    print(f"  {resent.total:,} records (bundles {resent.unconfirmed} not confirmed)")
-    close_database()
-    setup.open_app_database(hall)
-    timed("hall: import them again (every record unchanged)", lambda: sync.import_bundle(hall_admin, again))
-    close_database()
-    if not args.hall:
-        timed("floor: the same tables copied inside SQLite", lambda: sqlite_floor(post, empty_hall))
+    records = 0
+    for run in range(1, args.repeat + 1):
+        print(f"-- run {run} of {args.repeat}")
+        post, hall = work / f"post-{run}.db", (args.hall or work / f"hall-{run}.db")
+        shutil.copyfile(post0, post)
+        if not args.hall:
+            shutil.copyfile(hall0, hall)
+        first, again = work / f"first-{run}.tdsync", work / f"again-{run}.tdsync"
+        exported = on(post, lambda: timed("post: export every record", lambda: sync.export_bundle(post_admin, first)))
+        records = exported.total
+        if run == 1:
+            print(f"  {records:,} records, {first.stat().st_size / 1e6:.1f} MB")
+        imported = on(hall, lambda: timed("hall: import them", lambda: sync.import_bundle(hall_admin, first)))
+        if run == 1:
+            print(f"  {sync.summary(imported.totals)}")
+        on(hall, lambda: timed("hall: the same bundle again", lambda: sync.import_bundle(hall_admin, first)))
+        resent = on(post, lambda: timed("post: export again, the first bundle unconfirmed",
+                                        lambda: sync.export_bundle(post_admin, again)))
+        if run == 1:
+            print(f"  {resent.total:,} records (bundles {resent.unconfirmed} not confirmed)")
+        on(hall, lambda: timed("hall: import them again (every record unchanged)",
+                               lambda: sync.import_bundle(hall_admin, again)))
+        if not args.hall:
+            floor = work / f"floor-{run}.db"
+            shutil.copyfile(hall0, floor)
+            timed("floor: the same tables copied inside SQLite", lambda: sqlite_floor(post, floor))
+        for path in (post, first, again) + (() if args.hall else (hall, floor)):
+            Path(path).unlink(missing_ok=True)
     print(stall_gauge())
-    print(f"records per second, import: {records / rows[1][1]:,.0f}; export: {records / rows[0][1]:,.0f}")
+    print(f"\n{records:,} records; best and median of {args.repeat} (seconds; per 100,000 records in brackets):")
+    for label, values in times.items():
+        best, median = min(values), statistics.median(values)
+        print(f"{label:<52} best {best:7.2f} ({best * 1e5 / records:6.2f})   median {median:7.2f} "
+              f"({median * 1e5 / records:6.2f})")
 
 
 def sqlite_floor(post: Path, hall: Path) -> None:

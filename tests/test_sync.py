@@ -1206,3 +1206,30 @@ def test_an_export_on_the_server_reads_one_snapshot_while_the_windows_write(pair
     after = export(pair.hall_admin, pair.hall, tmp_path / "h3.tdsync")
     assert after.counts.get("person") == 1
     assert [r["phone"] for r in bundle_rows(tmp_path / "h3.tdsync", "person")] == ["13900009999"]
+
+
+def test_the_garbage_collector_runs_again_after_an_export_or_import_whatever_happened(pair, tmp_path, monkeypatch):
+    import gc
+
+    from models.sync import exchange
+
+    with at(pair.post):
+        people.save_person(pair.post_admin, {"name": "丁", "phone": "13800000004"})
+    export(pair.post_admin, pair.post, tmp_path / "p1.tdsync")
+    assert gc.isenabled()
+    cut = tmp_path / "cut.tdsync"
+    cut.write_bytes((tmp_path / "p1.tdsync").read_bytes()[:-40])
+    with pytest.raises(sync.BundleRefused):
+        import_(pair.hall_admin, pair.hall, cut)
+    assert gc.isenabled()
+
+    def cannot_apply(self, t, rows, tally):
+        raise sync.BundleRefused("数据包不完整")
+
+    monkeypatch.setattr(exchange.Importer, "_apply", cannot_apply)     # fails half-way through the records
+    with pytest.raises(sync.BundleRefused):
+        import_(pair.hall_admin, pair.hall, tmp_path / "p1.tdsync")
+    assert gc.isenabled()
+    monkeypatch.undo()
+    assert import_(pair.hall_admin, pair.hall, tmp_path / "p1.tdsync").counts["person"]["inserted"] == 1
+    assert gc.isenabled()
