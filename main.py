@@ -15,6 +15,7 @@
     python main.py sync export [--db D] [--to CODE] --out FILE.tdsync   bundle of what the peer has not seen
     python main.py sync import [--db D] FILE.tdsync                     import a peer's bundle
     python main.py sync register [--db D] --code DT01 --name NAME --out FILE.tdkey   (hall) register a post
+    python main.py sync register [--db D] --code DT01 --again --out FILE.tdkey  (hall) its file once more
     python main.py sync join [--db D] FILE.tdkey                        (post) join the hall
     python main.py --version
 
@@ -110,7 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync_register = steps.add_parser("register", help="（镇便民服务中心）登记一个村便民服务站，生成登记文件（.tdkey）")
     sync_register.add_argument("--db", metavar="PATH|URL", dest="sub_db")
     sync_register.add_argument("--code", required=True, metavar="CODE", help="站点代码，如 DT01")
-    sync_register.add_argument("--name", required=True, help="站点名称，如 打通村便民服务站")
+    sync_register.add_argument("--name", help="站点名称，如 打通村便民服务站（--again 时不用填）")
+    sync_register.add_argument("--again", action="store_true",
+                               help="为已登记的站点再生成一份登记文件（密钥不变），如原文件在加入前丢失")
     sync_register.add_argument("--out", required=True, metavar="FILE.tdkey",
                                help="登记文件（含密钥，请妥善保管；不能是已有文件）")
     sync_join = steps.add_parser("join", help="（村便民服务站）导入镇便民服务中心发来的登记文件")
@@ -401,6 +404,8 @@ def cmd_sync(args) -> int:
 
     actor = CommandLineActor(frozenset({"sync.manage"}))
     step = args.sync_command
+    if step == "register" and not args.again and not (args.name or "").strip():
+        raise TownDeskError("站点名称：请用 --name 填写要登记的村便民服务站的名称（或用 --again 为已登记的站点再取一份登记文件）。")
     out = Path(args.out) if step in ("export", "register") else None
     if out is not None and out.exists():
         raise TownDeskError(f"{out} 已存在，不会覆盖；请换一个文件名。")
@@ -437,12 +442,16 @@ def cmd_sync(args) -> int:
         elif step == "register":
             with open(out, "xb") as fh:
                 try:
-                    fh.write(sync.register_post(actor, args.code, args.name))
+                    fh.write(sync.key_file_again(actor, args.code) if args.again
+                             else sync.register_post(actor, args.code, args.name))
                 except BaseException:
                     fh.close()
                     out.unlink(missing_ok=True)
                     raise
-            line = f"已登记站点 {args.code.strip().upper()}（{args.name.strip()}），登记文件：{out}（含密钥，请妥善带到该站点，用 sync join 导入）"
+            code = args.code.strip().upper()
+            line = (f"已重新生成站点 {code} 的登记文件（密钥不变）：{out}" if args.again else
+                    f"已登记站点 {code}（{args.name.strip()}），登记文件：{out}")
+            line += "（含密钥，请妥善带到该站点，用 sync join 导入）"
         else:
             peer = sync.join(actor, data)
             line = f"已加入 {peer.code}（{peer.name}）的数据交换。"

@@ -378,6 +378,33 @@ def test_registration_checks_its_fields_and_the_permission(pair):
         assert SyncPeer.select().count() == 1
 
 
+def test_the_hall_gives_a_post_its_registration_file_again_with_the_same_key(pair, tmp_path, make_database):
+    with at(pair.hall):
+        with pytest.raises(ValidationError, match="重新生成登记文件") as err:
+            sync.register_post(pair.hall_admin, POST, "再登记")
+        assert err.value.field == "站点代码"
+        again = sync.key_file_again(pair.hall_admin, "dt01")
+        assert json.loads(again)["key"] == json.loads(pair.key_file)["key"]
+        assert json.loads(again)["post_code"] == POST
+        assert AuditEntry.select().where(AuditEntry.summary.contains("重新生成站点 DT01")).count() == 1
+        for code in ("DT07", HALL):
+            with pytest.raises(ValidationError, match="没有登记代码为"):
+                sync.key_file_again(pair.hall_admin, code)
+        clerk = accounts.create_user(pair.hall_admin, "chuangkou", "窗口", ["window"], USER_PASSWORD)
+        with pytest.raises(PermissionDenied):
+            sync.key_file_again(clerk, POST)
+    with at(pair.post):                       # the post that joined with the first file accepts the second
+        assert sync.join(pair.post_admin, again).code == HALL
+    # a post PC set up again from scratch joins with it, and its bundles are taken
+    rebuilt_post = str(tmp_path / "rebuilt-post.db")
+    admin = make_database(rebuilt_post, "打通村便民服务站", POST, "dt01admin")
+    with at(rebuilt_post):
+        sync.join(admin, again)
+        people.save_person(admin, {"name": "戊", "phone": "13800000005"})
+    export(admin, rebuilt_post, tmp_path / "r1.tdsync")
+    assert import_(pair.hall_admin, pair.hall, tmp_path / "r1.tdsync").counts["person"]["inserted"] == 1
+
+
 # --------------------------------------------------------------------------------------------
 # post → hall → post
 # --------------------------------------------------------------------------------------------
@@ -920,6 +947,13 @@ def test_the_command_line_registers_joins_exports_and_imports(make_database, hal
     assert main.main(["sync", "register", "--db", hall_target, "--code", "DT01", "--name", "again",
                       "--out", str(tmp_path / "again.tdkey")]) == 1
     assert "已经登记过" in capsys.readouterr().err and not (tmp_path / "again.tdkey").exists()
+    assert main.main(["sync", "register", "--db", hall_target, "--code", "DT01", "--again",
+                      "--out", str(tmp_path / "again.tdkey")]) == 0
+    assert "已重新生成站点 DT01 的登记文件" in capsys.readouterr().out
+    assert json.loads((tmp_path / "again.tdkey").read_bytes())["key"] == json.loads(key.read_bytes())["key"]
+    assert main.main(["sync", "register", "--db", hall_target, "--code", "DT09", "--out",
+                      str(tmp_path / "nameless.tdkey")]) == 1
+    assert "--name" in capsys.readouterr().err and not (tmp_path / "nameless.tdkey").exists()
     assert main.main(["sync", "join", "--db", post_target, str(key)]) == 0
     assert "已加入 DT00" in capsys.readouterr().out
     with at(post_target):

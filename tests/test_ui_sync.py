@@ -19,7 +19,7 @@ from models.sync.tables import SyncConflict, SyncExchange, SyncPeer
 from tests.conftest import type_text
 from tests import test_sync
 from tests.test_sync import (
-    HALL, POST, at, change_phone, export, members, rebuilt, shared_person, small_work, tampered_line,
+    HALL, POST, at, change_phone, export, import_, members, rebuilt, shared_person, small_work, tampered_line,
 )
 from ui.sync import SyncPage
 from ui.sync import conflicts as conflicts_module
@@ -514,3 +514,62 @@ def test_the_main_window_has_the_area_and_menu_for_sync_managers_only(qtbot, pai
         assert "数据交换(&X)" not in [a.text() for a in other.menuBar().actions()]
         other.idle.stop()
         other.close()
+
+
+def test_an_unconfirmed_bundle_is_shown_and_its_records_go_again(qtbot, pair, tmp_path, files, messages):
+    with at(pair.post):
+        page = shown_page(qtbot, pair.post_admin)
+        assert cells(page.peer_table, 0)["对方确认收到"] == "—"
+        people.save_person(pair.post_admin, {"name": "甲", "phone": "13800000001"})
+        for name in ("p1.tdsync", "p2.tdsync"):          # the first stick is lost: the hall never replies
+            files.save.append(tmp_path / name)
+            press(qtbot, page, Qt.Key_E)
+            done(qtbot, page)
+        assert "还没有确认收到此前的第 1 号数据包" in messages[-1][2] and "一并发出" in messages[-1][2]
+        assert "还没有确认" not in messages[-2][2]
+        assert cells(page.peer_table, 0)["对方确认收到"] == "第 1–2 号待确认"
+        close(page)
+    assert sync.read_manifest(tmp_path / "p2.tdsync").counts.get("person") == 1
+    import_(pair.hall_admin, pair.hall, tmp_path / "p2.tdsync")
+    export(pair.hall_admin, pair.hall, tmp_path / "h1.tdsync")
+    import_(pair.post_admin, pair.post, tmp_path / "h1.tdsync")
+    with at(pair.post):
+        page = shown_page(qtbot, pair.post_admin)
+        assert cells(page.peer_table, 0)["对方确认收到"] == "已确认到第 2 号"
+        close(page)
+
+
+def test_the_hall_saves_a_selected_post_s_registration_file_again(qtbot, pair, tmp_path, files, messages):
+    with at(pair.hall):
+        page = shown_page(qtbot, pair.hall_admin)
+        assert page.rekey_button.isVisible() and page.register_button.isVisible()
+        page.peer_table.clearSelection()
+        page.key_file_again()
+        assert "请先" in page.status.text() and not files.asked
+        page.peer_table.select_row(0)
+        out = tmp_path / "dt01-again.tdkey"
+        files.save.append(out)
+        page.rekey_button.click()
+        assert files.asked[-1][2] == "DT01-登记文件.tdkey"
+        assert json.loads(out.read_bytes())["key"] == json.loads(pair.key_file)["key"]
+        assert messages[-1][:2] == ("info", "登记文件已保存") and "密钥与原来的相同" in messages[-1][2]
+        close(page)
+    with at(pair.post):
+        page = shown_page(qtbot, pair.post_admin)
+        assert not page.rekey_button.isVisible()
+        close(page)
+
+
+def test_a_foreign_key_is_shown_as_the_record_it_points_to(qtbot, pair, tmp_path):
+    from models.hall.tables import CaseEvent
+    from models.sync import catalog
+    from ui.sync.labels import value_text
+
+    with at(pair.hall):
+        case = small_work(pair.hall_admin)
+        field = CaseEvent._meta.fields["case"]
+        assert catalog.describe_record("service_case", str(case.uid)) == f"办件 {case.number}"
+        assert value_text(pair.hall_admin, "case_event", field, str(case.uid)) == f"办件 {case.number}"
+        missing = "0f0e0d0c-0000-4000-8000-000000000000"
+        assert catalog.describe_record("service_case", missing) is None
+        assert value_text(pair.hall_admin, "case_event", field, missing) == "办件（本机还没有，标识 0f0e0d0c…）"

@@ -16,14 +16,14 @@ from models.sync.conflicts import conflicts, resolve
 from models.sync.exchange import (
     COUNT_KEYS, ExportResult, ImportResult, export_bundle, history, import_bundle, summary,
 )
-from models.sync.peers import KEY_SUFFIX, MANAGE, join, peers, register_post
+from models.sync.peers import KEY_SUFFIX, MANAGE, join, key_file_again, peers, register_post
 from models.sync.tables import (
     KEEP_INCOMING, KEEP_LOCAL, RESOLUTIONS, SyncConflict as Conflict, SyncExchange as Exchange,
     SyncPeer as Peer,
 )
 
 __all__ = [
-    "register_post", "join", "peers", "export_bundle", "import_bundle", "read_manifest", "history", "conflicts",
+    "register_post", "key_file_again", "join", "peers", "export_bundle", "import_bundle", "read_manifest", "history", "conflicts",
     "resolve", "ExportResult", "ImportResult", "Manifest", "Exchange", "Conflict", "Peer", "BundleRefused",
     "FORMAT", "SUFFIX", "KEY_SUFFIX", "MANAGE", "COUNT_KEYS", "KEEP_LOCAL", "KEEP_INCOMING", "RESOLUTIONS",
     "table_label", "summary",

@@ -198,3 +198,28 @@ LABELS = {
 def label(table: str) -> str:
     """The Chinese name of a syncable table (its own name when unknown)."""
     return LABELS.get(table, table)
+
+
+# the columns that name a record to a person, in order of preference
+DESCRIBE = ("number", "code", "username", "receipt_no", "name", "title", "display_name", "day")
+
+
+def describe(table: str, row: dict | None, with_table: bool = True) -> str:
+    """A record as a person recognises it: its table and number, code or name (``with_table`` False: only that
+    number, code or name, or "" when it has none)."""
+    name = label(table)
+    for column in DESCRIBE:
+        value = (row or {}).get(column)
+        if value not in (None, ""):
+            return f"{name} {value}" if with_table else str(value)
+    return name if with_table else ""
+
+
+def describe_record(table: str, uid) -> str | None:
+    """The record of ``table`` with this uid here, described; None when this database does not have it."""
+    found = by_name().get(table)
+    if found is None:
+        return None
+    model = found.model
+    row = model.get_or_none(model.uid == uid)
+    return None if row is None else describe(table, row.__data__)

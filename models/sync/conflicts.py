@@ -27,13 +27,6 @@ def conflicts(actor, open_only: bool = True) -> list[SyncConflict]:
     return list(query)
 
 
-def _describe(table: catalog.Table, row: dict) -> str:
-    for name in ("number", "code", "username", "name", "title", "receipt_no"):
-        if row and row.get(name):
-            return f"{catalog.label(table.name)} {row[name]}"
-    return catalog.label(table.name)
-
-
 def resolve(actor, conflict_id: int, keep: str) -> SyncConflict:
     """Decide a conflict: ``keep`` "local" (the local version stays and travels back) or "incoming" (the
     peer's version is written here and travels back). Either way the incoming version counts as seen."""
@@ -80,7 +73,7 @@ def resolve(actor, conflict_id: int, keep: str) -> SyncConflict:
         conflict.resolved_at, conflict.resolved_by, conflict.resolution = now, actor.username, keep
         conflict.save()
         audit.log(actor.username, "sync_resolve",
-                  f"处理与 {conflict.peer} 的数据冲突：{_describe(table, conflict.incoming)}，{RESOLUTIONS[keep]}",
+                  f"处理与 {conflict.peer} 的数据冲突：{catalog.describe(table.name, conflict.incoming)}，{RESOLUTIONS[keep]}",
                   model.get_by_id(row.id))
     return conflict
 

@@ -48,15 +48,32 @@ def register_post(actor, code: str, name: str) -> bytes:
     key = secrets.token_bytes(KEY_BYTES)
     with db.atomic():
         if SyncPeer.select().where(SyncPeer.code == code).exists():
-            raise ValidationError("站点代码", f"站点 {code} 已经登记过；如需重新发放登记文件，请联系技术人员。")
-        SyncPeer.create(code=code, name=name, role=POST, key=key.hex(), registered_by=actor.username)
+            raise ValidationError("站点代码", f"站点 {code} 已经登记过；登记文件丢了，可以选中该站点，"
+                                          "用“重新生成登记文件”再取一份（密钥不变）。")
+        peer = SyncPeer.create(code=code, name=name, role=POST, key=key.hex(), registered_by=actor.username)
         audit.log(actor.username, "create", f"数据交换：登记站点 {code}（{name}），生成登记文件")
+    return _key_file(peer)
+
+
+def key_file_again(actor, code: str) -> bytes:
+    """On the hall: the registration file of a registered post once more (the same key), for a post whose
+    file was lost before it joined, or a post PC set up again from scratch."""
+    require(actor, MANAGE)
+    peer = get_peer(code)
+    if peer is None or peer.role != POST:
+        known = "、".join(p.code for p in peers() if p.role == POST) or "无"
+        raise ValidationError("站点代码", f"没有登记代码为 {code} 的村便民服务站（已登记：{known}）。")
+    audit.log(actor.username, "update", f"数据交换：重新生成站点 {peer.code}（{peer.name}）的登记文件")
+    return _key_file(peer)
+
+
+def _key_file(peer: SyncPeer) -> bytes:
     values = settings.get_all()
     return json.dumps({
         "format": KEY_FORMAT, "format_version": KEY_FORMAT_VERSION,
-        "hall_code": own, "hall_name": values["post_name"], "town_name": values["town_name"],
-        "post_code": code, "post_name": name,
-        "key": base64.b64encode(key).decode("ascii"), "created_at": utcnow().isoformat(),
+        "hall_code": settings.post_code(), "hall_name": values["post_name"], "town_name": values["town_name"],
+        "post_code": peer.code, "post_name": peer.name,
+        "key": base64.b64encode(key_of(peer)).decode("ascii"), "created_at": utcnow().isoformat(),
     }, ensure_ascii=False, indent=1).encode("utf-8")
 
 

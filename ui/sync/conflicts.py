@@ -12,11 +12,12 @@ from PySide6.QtWidgets import (
 
 from models import sync
 from models.errors import TownDeskError
+from models.sync.catalog import describe
 from ui.common import (
     ColourDelegate, Column, RecordTableModel, ask, hint, local_time, notice, paint_hint, shortcut, show_problem,
 )
 from ui.sync.dialogs import peer_text
-from ui.sync.labels import compared_rows, describe, table_label
+from ui.sync.labels import compared_rows, table_label
 
 DIFFERENT = "#fff3cd"        # a field whose two versions differ
 DIFFERENT_TEXT = "#7a4f00"

@@ -2,8 +2,8 @@
 
 models/sync names the tables (``sync.table_label``) but not their fields: the field labels below gather
 the areas' own label maps (people, catalogue, care and key-person registers, premises) and name the other
-columns here, so a conflict shows 联系电话 rather than ``phone``. (Requested from models/sync: a
-``field_label(table, field)`` and a ``describe(table, row)`` of its own, to replace this module's.)
+columns here, so a conflict shows 联系电话 rather than ``phone``. A record is named by models/sync
+(``catalog.describe``); a foreign key shows the record it points to, looked up there (``describe_record``).
 """
 
 from __future__ import annotations
@@ -105,7 +105,6 @@ _FIELDS = {
 
 _HIDDEN = {"password_hash"}          # never shown, only whether the two versions differ
 _ID_NUMBERS = {"id_number", "applicant_id_number", "agent_id_number"}
-_DESCRIBE = ("number", "code", "username", "receipt_no", "name", "title", "display_name", "day")
 
 
 def _tr(text: str) -> str:
@@ -153,17 +152,6 @@ def table_fields(table: str) -> list:
     return list(found.fields) if found is not None else []
 
 
-def describe(table: str, row: dict | None, with_table: bool = True) -> str:
-    """A record as a person recognises it: its table and number, code or name (without the table's name:
-    only that number, code or name, or "" when it has none)."""
-    label = table_label(table)
-    for name in _DESCRIBE:
-        value = (row or {}).get(name)
-        if value not in (None, ""):
-            return f"{label} {value}" if with_table else str(value)
-    return label if with_table else ""
-
-
 def _local(text: str) -> str:
     try:
         moment = datetime.fromisoformat(text)
@@ -193,7 +181,11 @@ def value_text(actor, table: str, field, value) -> str:
     if name == "post":
         return str(value)
     if isinstance(field, pw.ForeignKeyField):
-        return _tr("{0}（标识 {1}…）").format(table_label(field.rel_model._meta.table_name), str(value)[:8])
+        parent = field.rel_model._meta.table_name
+        found = catalog.describe_record(parent, str(value))
+        if found is not None:
+            return found
+        return _tr("{0}（本机还没有，标识 {1}…）").format(table_label(parent), str(value)[:8])
     if isinstance(field, pw.BooleanField) or isinstance(value, bool):
         return _tr("是") if value else _tr("否")
     if isinstance(field, pw.DateTimeField):

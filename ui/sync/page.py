@@ -90,14 +90,19 @@ class SyncPage(QWidget):
         self.import_button.setToolTip(self.tr("选择对方导出的数据包文件，核对后导入"))
         self.register_button = QPushButton(self.tr("登记村站点(&N)…"))
         self.register_button.setToolTip(self.tr("镇便民服务中心：为一个村便民服务站生成登记文件（含密钥）"))
+        self.rekey_button = QPushButton(self.tr("重新生成登记文件(&K)…"))
+        self.rekey_button.setToolTip(self.tr("镇便民服务中心：为表中选中的村便民服务站再生成一份登记文件（密钥不变），"
+                                             "用于原文件在加入前丢失、或该站点的电脑重新安装之后"))
         self.join_button = QPushButton(self.tr("导入登记文件(&J)…"))
         self.join_button.setToolTip(self.tr("村便民服务站：导入镇便民服务中心发来的登记文件（.tdkey）"))
         self.export_button.clicked.connect(self.export_bundle)
         self.import_button.clicked.connect(self.import_bundle)
         self.register_button.clicked.connect(self.register_post)
+        self.rekey_button.clicked.connect(self.key_file_again)
         self.join_button.clicked.connect(self.join_hall)
         buttons = QVBoxLayout()
-        for button in (self.export_button, self.import_button, self.register_button, self.join_button):
+        for button in (self.export_button, self.import_button, self.register_button, self.rekey_button,
+                       self.join_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -209,6 +214,7 @@ class SyncPage(QWidget):
         is_hall = any(p.role == "post" for p in peers)
         is_post = any(p.role == "hall" for p in peers)
         self.register_button.setVisible(not is_post)
+        self.rekey_button.setVisible(is_hall)
         self.join_button.setVisible(not is_hall and not is_post)
         self.export_button.setEnabled(bool(peers))
         self.import_button.setEnabled(bool(peers))
@@ -268,6 +274,32 @@ class SyncPage(QWidget):
             set_hint(self.status, self.tr("已登记站点 {0}，登记文件已保存到 {1}。请把它带到该村便民服务站导入，"
                                           "导入后从U盘中删除。").format(dialog.peer_code, dialog.saved_path), "ok")
             self.refresh()
+
+    def key_file_again(self) -> None:
+        """On the hall: the selected post's registration file once more (the same key), saved where the user says."""
+        peer = self.peer_table.selected()
+        if peer is None or peer.role != "post":
+            set_hint(self.status, self.tr("请先在“交换对象”表中用方向键选中一个村便民服务站。"), "warn")
+            self.peer_table.setFocus()
+            return
+        path = self.ask_save_path(self.tr("保存登记文件"), self.tr("{0}-登记文件{1}").format(peer.code, sync.KEY_SUFFIX),
+                                  self.tr("站点登记文件 (*{0})").format(sync.KEY_SUFFIX), sync.KEY_SUFFIX)
+        if not path:
+            return
+        try:
+            data = sync.key_file_again(self.user, peer.code)
+            try:
+                Path(path).write_bytes(data)
+            except OSError as exc:
+                raise TownDeskError(self.tr("无法写入文件 {0}：{1}").format(path, exc.strerror or exc)) from exc
+        except Exception as exc:  # noqa: BLE001 - TownDeskError shown, anything else reported
+            show_problem(self, exc, self.tr("无法生成登记文件"))
+            return
+        set_hint(self.status, self.tr("站点 {0} 的登记文件已重新生成，保存到 {1}。").format(peer.code, path), "ok")
+        QMessageBox.information(self, self.tr("登记文件已保存"), self.tr(
+            "已为 {0}（{1}）重新生成登记文件：{2}\n\n密钥与原来的相同，该站点已导入过的原文件仍然有效。"
+            "文件中含有密钥，请保存到U盘由专人带到该站点导入，不要通过微信、QQ 或电子邮件发送；导入后从U盘中删除。").format(
+            peer.code, peer.name, path))
 
     def join_hall(self) -> None:
         """On a village post: the registration file the hall made for it."""
