@@ -340,8 +340,6 @@ def export_bundle(actor, out_path, to: str | None = None, progress: Progress = N
     """Write the records the peer ``to`` (default: the only peer) has not seen to a new bundle file."""
     require(actor, MANAGE)
     out = Path(out_path)
-    if out.exists():
-        raise ValidationError("导出文件", f"{out} 已存在，不会覆盖；请换一个文件名。")
     if not out.parent.is_dir():
         raise ValidationError("导出文件", f"文件夹 {out.parent} 不存在，请选择已有的文件夹。")
     peer = _target(to)
@@ -873,7 +871,7 @@ class Importer:
             parsed.append((uid, v_in, _version(row.pop("_base", None), t.name), row))
         uids = [p[0].replace("-", "") for p in parsed]          # hex: what a uid column compares with
         local, seen, open_conflicts = {}, {}, {}
-        has_rows, has_seen, has_conflicts, _decided = self._present(t)
+        has_rows, has_seen, has_conflicts = self._present(t)[:3]
         peer = self.peer.code
         if has_rows:
             local = {uid_text(u): (i, as_datetime(v)) for i, u, v in lookup(

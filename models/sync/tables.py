@@ -141,19 +141,19 @@ def create() -> None:
     db.create_tables(TABLES, safe=True)
 
 
-ACK_COLUMNS = {
-    ("sync_peer", "acked_out"): "ALTER TABLE sync_peer ADD COLUMN acked_out INTEGER NOT NULL DEFAULT 0",
-    ("sync_seen", "seq"): "ALTER TABLE sync_seen ADD COLUMN seq INTEGER",
+ACK_COLUMNS = {   # (table, column): the statements that add it. Which records the bundles exported before the
+    # upgrade carried is not known: they count as confirmed.
+    ("sync_peer", "acked_out"): ("ALTER TABLE sync_peer ADD COLUMN acked_out INTEGER NOT NULL DEFAULT 0",
+                                 "UPDATE sync_peer SET acked_out = last_seq_out"),
+    ("sync_seen", "seq"): ("ALTER TABLE sync_seen ADD COLUMN seq INTEGER",),
 }
 
 
 def add_ack_columns() -> None:
-    """Schema step 8: the columns of the confirmations, on a database whose sync tables predate them. Which
-    records the bundles exported before the upgrade carried is not known: they count as confirmed."""
+    """Schema step 8: the columns of the confirmations, on a database whose sync tables predate them."""
     from models.db import db
 
-    for (table, column), sql in ACK_COLUMNS.items():
+    for (table, column), statements in ACK_COLUMNS.items():
         if column not in {c.name for c in db.get_columns(table)}:
-            db.execute_sql(sql)
-            if column == "acked_out":
-                db.execute_sql("UPDATE sync_peer SET acked_out = last_seq_out")
+            for sql in statements:
+                db.execute_sql(sql)
