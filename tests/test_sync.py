@@ -838,6 +838,13 @@ def tampered_line(data: bytes) -> bytes:
     return data.replace("13800000001".encode(), "13900000009".encode())
 
 
+def last_line_replaced(pair, source: Path, out: Path, line: bytes) -> Path:
+    """The bundle signed again with the last line of person.jsonl replaced by ``line``."""
+    data = members(source)["records/person.jsonl"]
+    lines = data.splitlines(keepends=True)
+    return rebuilt(source, out, pair_key(pair), files={"records/person.jsonl": b"".join(lines[:-1]) + line + b"\n"})
+
+
 BAD_BUNDLES = {
     "tampered record file": (lambda p, src, out: rebuilt(src, out, None, files={
         "records/person.jsonl": tampered_line(members(src)["records/person.jsonl"])}), "与清单不符"),
@@ -869,6 +876,10 @@ BAD_BUNDLES = {
         "records/person.jsonl": members(src)["records/person.jsonl"].replace(b'"birth_date":"1990-01-01"',
                                                                             b'"birth_date":"1990-13-45"')}),
                                     "值无效"),
+    "a line that is not JSON": (lambda p, src, out: last_line_replaced(p, src, out, b'{"uid": "1'), "行无法读取"),
+    "a line that is not a record": (lambda p, src, out: last_line_replaced(p, src, out, b"[1, 2]"), "行不是一条记录"),
+    "two records on one line": (lambda p, src, out: last_line_replaced(p, src, out, b'{"a": 1},{"b": 2}'),
+                                "行无法读取"),
 }
 
 

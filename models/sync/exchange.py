@@ -52,7 +52,7 @@ import peewee as pw
 
 from models import __version__, audit, settings
 from models.accounts import require
-from models.db import JSONField, db, utcnow
+from models.db import JSONField, db, is_server, utcnow
 from models.errors import ValidationError
 from models.sync import catalog
 from models.sync.bundle import BundleRefused, BundleWriter, Manifest, OpenedBundle
@@ -110,33 +110,47 @@ def _read_snapshot():
 _STATEMENTS: dict = {}
 
 
-def insert_rows(model, fields: list, rows: list, upsert=None, returning: tuple = (), converted: bool = False) -> list:
-    """Insert ``rows`` (sequences of Python values in ``fields`` order) a few hundred per statement.
+def insert_rows(model, fields: list, rows: list, upsert=None, converted: bool = False) -> None:
+    """Insert ``rows`` (sequences of Python values in ``fields`` order) with one prepared statement run by
+    the driver's ``executemany``: no SQL text per row or per chunk, no Python between rows.
 
-    Peewee writes each statement's SQL once per shape (table, columns, row count, database kind); the
-    values are converted by the fields' own ``db_value``, as peewee does. Building a query object per
-    chunk costs more than the database's work on 100,000 rows. ``upsert`` is peewee's on_conflict
-    arguments; ``returning`` columns come back as tuples (as the driver returns them). ``converted``: the
-    rows already hold statement parameters."""
-    per_statement = max(1, min(CHUNK, 30000 // len(fields)))
-    convert = [f.db_value for f in fields]
-    out = []
-    for start in range(0, len(rows), per_statement):
-        part = rows[start:start + per_statement]
-        key = (model, tuple(f.name for f in fields), len(part), bool(upsert), returning, type(db.obj))
-        sql = _STATEMENTS.get(key)
-        if sql is None:
-            query = model.insert_many([[None] * len(fields)] * len(part), fields=fields)
-            if upsert:
-                query = query.on_conflict(**upsert)
-            if returning:
-                query = query.returning(*returning)
-            sql = _STATEMENTS[key] = query.sql()[0]
-        params = [v for row in part for v in row] if converted else [c(v) for row in part for c, v in zip(convert, row)]
-        cursor = db.execute_sql(sql, params)
-        if returning:
-            out.extend(cursor.fetchall())
-    return out
+    Peewee writes the statement once per shape (table, columns, upsert, database kind); the values are
+    converted by the fields' own ``db_value``, as peewee does. ``upsert`` is peewee's on_conflict
+    arguments. ``converted``: the rows already hold statement parameters. A unique or foreign key refused
+    raises peewee's IntegrityError, as any statement run through peewee would."""
+    if not rows:
+        return
+    key = (model, tuple(f.name for f in fields), bool(upsert), type(db.obj))
+    sql = _STATEMENTS.get(key)
+    if sql is None:
+        query = model.insert_many([[None] * len(fields)], fields=fields)
+        if upsert:
+            query = query.on_conflict(**upsert)
+        sql = _STATEMENTS[key] = query.sql()[0]
+    if not converted:
+        convert = [f.db_value for f in fields]
+        rows = [[c(v) for c, v in zip(convert, row)] for row in rows]
+    with pw.__exception_wrapper__:
+        db.cursor().executemany(sql, rows)
+
+
+def reserve_ids(model, count: int) -> list[int]:
+    """``count`` new primary keys of ``model``'s table, for rows inserted with their ids given. SQLite: the
+    ids after the largest one, which no other connection can take meanwhile, since a transaction here
+    begins IMMEDIATE and so holds the database's one write lock (as SQLite itself picks a new rowid);
+    PostgreSQL: taken from the table's sequence, as its default would take them."""
+    if not count:
+        return []
+    table = model._meta.table_name
+    if is_server():
+        cursor = db.execute_sql("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                                (f'"{table}"', count))
+        return [i for (i,) in cursor.fetchall()]
+    if not db.in_transaction():
+        raise RuntimeError("reserve_ids needs the transaction that inserts the rows")
+    (largest,) = db.execute_sql(f'SELECT MAX(id) FROM "{table}"').fetchone()
+    first = (largest or 0) + 1
+    return list(range(first, first + count))
 
 
 def _hex_uid(value) -> str:
@@ -646,6 +660,10 @@ def _any(value):
     return value
 
 
+def _bad():
+    raise TypeError
+
+
 def _decoder(f):
     if isinstance(f, pw.UUIDField):
         return uuid.UUID
@@ -698,6 +716,8 @@ class Importer:
         self.seen: list = []
         self.done = 0
         self._plans: dict = {}
+        self._fast: dict = {}
+        self._names: dict = {}
         self._presence: dict = {}
 
     def run(self) -> dict:
@@ -768,11 +788,49 @@ class Importer:
 
     def _values(self, t: catalog.Table, row: dict, plan=None) -> dict:
         """A bundle row as {field name: value}, foreign keys translated to local ids (resolved before)."""
-        plan = plan or self._plan(t)
-        return dict(zip([step[1] for step in plan], self._decode(t, row, plan)))
+        names = self._names.get(t.name)
+        if names is None:
+            names = self._names[t.name] = [step[1] for step in self._plan(t)]
+        return dict(zip(names, self._decode(t, row, plan)))
 
     def _decode(self, t: catalog.Table, row: dict, plan=None) -> list:
-        """A bundle row's values in field order, foreign keys translated to local ids (resolved before)."""
+        """A bundle row's values in field order, foreign keys translated to local ids (resolved before).
+
+        Each table's row is read by one generated expression (``_fast``); a row it cannot read is read again
+        step by step (``_decode_slowly``), which names the field and the fault in the refusal."""
+        fast = self._fast.get(t.name)
+        if fast is None:
+            fast = self._fast[t.name] = self._compile(t, plan or self._plan(t))
+        try:
+            return fast(row)
+        except (KeyError, ValueError, TypeError, AttributeError):
+            return self._decode_slowly(t, row, plan)
+
+    def _compile(self, t: catalog.Table, plan):
+        """A function reading one row of ``t`` as ``_decode_slowly`` does when nothing is wrong, written out
+        field by field (no loop, no call per text or number): a bundle row passes through it a hundred
+        thousand times. Any fault raises, and the row is read again slowly for the message."""
+        env = {"_bad": _bad, "_uuid": uuid.UUID, "_datetime": datetime.fromisoformat, "_date": date.fromisoformat}
+        checks = {_text: "str", _integer: "int", _boolean: "bool"}
+        items = []
+        for number, (_f, name, parent, decode) in enumerate(plan):
+            if parent is not None:
+                env[f"_k{number}"] = self.ids[parent]                   # filled in place as ids are learnt
+                value = f"_k{number}[v]"
+            elif decode in checks:
+                value = f"v if type(v) is {checks[decode]} else _bad()"
+            elif decode is _any:
+                items.append(f"row[{name!r}]")
+                continue
+            else:
+                value = {uuid.UUID: "_uuid(v)", datetime.fromisoformat: "_datetime(v)",
+                         date.fromisoformat: "_date(v)"}[decode]
+            items.append(f"None if (v := row[{name!r}]) is None else {value}")
+        source = "def fast(row):\n    return [\n        " + ",\n        ".join(items) + ",\n    ]\n"
+        exec(compile(source, f"<bundle row of {t.name}>", "exec"), env)
+        return env["fast"]
+
+    def _decode_slowly(self, t: catalog.Table, row: dict, plan=None) -> list:
         out = []
         append = out.append
         ids = self.ids
@@ -1087,19 +1145,18 @@ class Importer:
         inserted = {}
         fields = t.fields
         names = [f.name for f in fields]
-        converted = [(i, _param(f)) for i, f in enumerate(fields) if _param(f) is not None]
+        converted = [(i + 1, _param(f)) for i, f in enumerate(fields) if _param(f) is not None]
         local = [f.db_value(f.default() if callable(f.default) else f.default) for f in t.machine_local]
+        new_ids = reserve_ids(model, len(plain))
         params = []
-        for _u, _v, values in plain:
-            row = [values[name] for name in names] if by_name else values
+        for lid, (_u, _v, values) in zip(new_ids, plain):
+            row = [lid, *([values[name] for name in names] if by_name else values), *local]
             for i, convert in converted:
                 if row[i] is not None:
                     row[i] = convert(row[i])
-            params.append(row + local if local else row)
-        returned = insert_rows(model, fields + t.machine_local, params, returning=(model.id, model.uid), converted=True)
-        new_ids = {uid_text(u): i for i, u in returned}
-        for uid, v_in, values in plain:
-            lid = new_ids[uid]
+            params.append(row)
+        insert_rows(model, [model.id] + fields + t.machine_local, params, converted=True)
+        for lid, (uid, v_in, values) in zip(new_ids, plain):
             self.ids[t.name][uid] = lid
             inserted[lid] = values
             self.seen.append((t.name, uid, v_in))
