@@ -17,6 +17,7 @@
     python main.py sync register [--db D] --code DT01 --name NAME --out FILE.tdkey   (hall) register a post
     python main.py sync register [--db D] --code DT01 --again --out FILE.tdkey  (hall) its file once more
     python main.py sync join [--db D] FILE.tdkey                        (post) join the hall
+    python main.py --self-check                     (installed build) temporary database, one intake, a receipt, the main window
     python main.py --version
 
 Errors print one line and exit 1; usage errors exit 2.
@@ -36,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="towndesk", description="TownDesk 镇村政务服务桌面系统（一窗受理、矛盾调解、网格巡查、统计报表）")
     parser.add_argument("--version", action="version", version=f"TownDesk {__version__}")
+    parser.add_argument("--self-check", action="store_true",
+                        help="自检（安装后运行）：在临时文件夹中新建数据库，受理一件办件，生成受理通知书 PDF，打开主窗口；"
+                             "不动用户的数据。全部通过时退出码为 0")
     parser.add_argument("--db", metavar="PATH|URL", help="数据库文件路径或地址（默认：用户数据文件夹中的 towndesk.db）")
     commands = parser.add_subparsers(dest="command", metavar="命令")
 
@@ -469,6 +473,10 @@ COMMANDS = {"connect": cmd_connect, "sync": cmd_sync, "report": cmd_report, "ini
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_check:
+        from ui.selfcheck import run_self_check
+
+        return run_self_check()
     if args.command is None:
         from ui.app import run
 

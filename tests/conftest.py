@@ -37,8 +37,15 @@ _SERVER_DATABASES = []
 SERVER_DATABASE_OPTIONS = "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--build", action="store_true",
+                     help="also run the tests marked build: PyInstaller builds the application and runs it (minutes)")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: tests what only a local SQLite file has (not run on PostgreSQL)")
+    config.addinivalue_line("markers", "build: builds the installable folder with PyInstaller (run with --build; "
+                                       ".ci/run does)")
     config.addinivalue_line("markers", "server_only: tests what only the PostgreSQL server has")
 
 
@@ -268,12 +275,14 @@ def type_text(qtbot, widget, text: str) -> None:
 
 def pytest_collection_modifyitems(config, items):
     """A hung test (a modal dialog nobody answers) fails with a traceback instead of stalling CI. On the
-    PostgreSQL run the SQLite-only tests are deselected (they ran on the SQLite run), and the other way round."""
-    unwanted = "sqlite_only" if SERVER else "server_only"
-    dropped = [item for item in items if item.get_closest_marker(unwanted)]
+    PostgreSQL run the SQLite-only tests are deselected (they ran on the SQLite run), and the other way round;
+    the build tests only with --build (.ci/run runs them after the rest)."""
+    unwanted = {"sqlite_only" if SERVER else "server_only"} | (set() if config.getoption("--build") else {"build"})
+    dropped = [item for item in items if any(item.get_closest_marker(m) for m in unwanted)]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = [item for item in items if not item.get_closest_marker(unwanted)]
+        gone = set(map(id, dropped))
+        items[:] = [item for item in items if id(item) not in gone]
     for item in items:
         if item.get_closest_marker("timeout") is None:
             # a modal dialog nobody answers hangs a Qt test: 300 s; a data-layer test may build a demo year in its
