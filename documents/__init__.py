@@ -20,22 +20,10 @@ Modules:
 
 The hall documents and their data classes are re-exported here: ``from documents import
 completion_notice, CompletionDocument``; the mediation documents are imported from their module:
-``from documents.mediation import agreement, DisputeDocument``.
+``from documents.mediation import agreement, DisputeDocument``. The re-export is lazy (PEP 562): importing
+``documents.fonts`` at start-up does not bring reportlab's page layout with it, which the background
+thread of ``documents.fonts.prepare_printing`` imports while the login window waits.
 """
-
-from documents.hall import (
-    CompletionDocument,
-    FeePayment,
-    IntakeDocument,
-    Office,
-    Party,
-    ReceiptMaterial,
-    acceptance_receipt,
-    completion_notice,
-    correction_notice,
-    fee_receipt,
-    rejection_notice,
-)
 
 __all__ = [
     "CompletionDocument",
@@ -50,3 +38,11 @@ __all__ = [
     "fee_receipt",
     "rejection_notice",
 ]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from documents import hall
+
+        return getattr(hall, name)
+    raise AttributeError(f"module 'documents' has no attribute {name!r}")

@@ -876,6 +876,9 @@ BAD_BUNDLES = {
         "records/person.jsonl": members(src)["records/person.jsonl"].replace(b'"birth_date":"1990-01-01"',
                                                                             b'"birth_date":"1990-13-45"')}),
                                     "值无效"),
+    "a required value missing": (lambda p, src, out: rebuilt(src, out, pair_key(p), files={
+        "records/person.jsonl": members(src)["records/person.jsonl"].replace('"name":"张大山"'.encode(),
+                                                                            b'"name":null')}), "不相容"),
     "a line that is not JSON": (lambda p, src, out: last_line_replaced(p, src, out, b'{"uid": "1'), "行无法读取"),
     "a line that is not a record": (lambda p, src, out: last_line_replaced(p, src, out, b"[1, 2]"), "行不是一条记录"),
     "two records on one line": (lambda p, src, out: last_line_replaced(p, src, out, b'{"a": 1},{"b": 2}'),

@@ -89,8 +89,6 @@ class Shell(QObject):
 
     # -- database --
     def open_database(self) -> bool:
-        from ui.wizard import SetupWizard
-
         fresh = self.db_path is not None and (not self.db_path.exists() or self.db_path.stat().st_size == 0)
         if not fresh:
             try:
@@ -102,6 +100,8 @@ class Shell(QObject):
                 return False
             if setup.is_initialised():
                 return True
+        from ui.wizard import SetupWizard     # only for a new database: it brings the demo generator with it
+
         wizard = SetupWizard(self.target)
         return wizard.exec() == QDialog.Accepted
 
