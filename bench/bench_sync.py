@@ -49,41 +49,40 @@ def cached_post(scale: int) -> Path:
     return path
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--post", help="a demo database to act as the village post (copied, never changed)")
-    parser.add_argument("--scale", type=int, default=10)
-    parser.add_argument("--hall", help="an empty server database for the hall (default: a new SQLite file)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of every step, each on fresh copies")
-    parser.add_argument("--profile", metavar="DIR", help="also write each step's cProfile statistics to DIR")
-    args = parser.parse_args()
+STEPS = {"export": "post: export every record", "import": "hall: import them",
+         "again": "hall: the same bundle again", "resend": "post: export again, the first bundle unconfirmed",
+         "unchanged": "hall: import them again (every record unchanged)",
+         "floor": "floor: the same tables copied inside SQLite"}
 
+
+def measure(post_source: Path, repeat: int = 3, hall_url: str | None = None, profile: str | None = None):
+    """Every step ``repeat`` times on fresh copies: ({step key: [seconds, …]}, records in the first bundle)."""
     from models import accounts, settings, setup, sync
     from models.db import close_database
 
     work = Path(tempfile.mkdtemp(prefix="towndesk-sync-bench-"))
     post0, hall0 = work / "post.db", work / "hall.db"
-    shutil.copyfile(args.post or cached_post(args.scale), post0)
+    shutil.copyfile(post_source, post0)
     setup.open_app_database(post0)
     post_code = settings.post_code()
     post_admin = accounts.get_user("admin")
     close_database()
-    setup.open_app_database(args.hall or hall0, create=True)
+    setup.open_app_database(hall_url or hall0, create=True)
     hall_admin = setup.initialise("打通镇", "打通镇便民服务中心（基准）", "ZX00", "hall", PASSWORD)
     key = sync.register_post(hall_admin, post_code, "基准村站")
     close_database()
     setup.open_app_database(post0)
     sync.join(post_admin, key)
     close_database()
-    if args.hall and args.repeat > 1:
+    if hall_url and repeat > 1:
         print("--hall: one run (a server database cannot be copied back to empty here)")
-        args.repeat = 1
+        repeat = 1
 
-    print(stall_gauge())
     times: dict[str, list[float]] = {}
 
-    def timed(label, work_fn):
-        profiler = cProfile.Profile() if args.profile else None
+    def timed(step, work_fn):
+        label = STEPS[step]
+        profiler = cProfile.Profile() if profile else None
         began = time.perf_counter()
         if profiler is not None:
             profiler.enable()
@@ -91,9 +90,9 @@ def main() -> None:
         seconds = time.perf_counter() - began
         if profiler is not None:
             profiler.disable()
-            Path(args.profile).mkdir(parents=True, exist_ok=True)
-            profiler.dump_stats(Path(args.profile) / f"step{len(times) + 1}-run{len(times.get(label, [])) + 1}.prof")
-        times.setdefault(label, []).append(seconds)
+            Path(profile).mkdir(parents=True, exist_ok=True)
+            profiler.dump_stats(Path(profile) / f"{step}-run{len(times.get(step, [])) + 1}.prof")
+        times.setdefault(step, []).append(seconds)
         print(f"{label:<52} {seconds:8.2f} s", flush=True)
         return result
 
@@ -105,38 +104,53 @@ def main() -> None:
             close_database()
 
     records = 0
-    for run in range(1, args.repeat + 1):
-        print(f"-- run {run} of {args.repeat}")
-        post, hall = work / f"post-{run}.db", (args.hall or work / f"hall-{run}.db")
+    for run in range(1, repeat + 1):
+        print(f"-- run {run} of {repeat}")
+        post, hall = work / f"post-{run}.db", (hall_url or work / f"hall-{run}.db")
         shutil.copyfile(post0, post)
-        if not args.hall:
+        if not hall_url:
             shutil.copyfile(hall0, hall)
         first, again = work / f"first-{run}.tdsync", work / f"again-{run}.tdsync"
-        exported = on(post, lambda: timed("post: export every record", lambda: sync.export_bundle(post_admin, first)))
+        exported = on(post, lambda: timed("export", lambda: sync.export_bundle(post_admin, first)))
         records = exported.total
         if run == 1:
             print(f"  {records:,} records, {first.stat().st_size / 1e6:.1f} MB")
-        imported = on(hall, lambda: timed("hall: import them", lambda: sync.import_bundle(hall_admin, first)))
+        imported = on(hall, lambda: timed("import", lambda: sync.import_bundle(hall_admin, first)))
         if run == 1:
             print(f"  {sync.summary(imported.totals)}")
-        on(hall, lambda: timed("hall: the same bundle again", lambda: sync.import_bundle(hall_admin, first)))
-        resent = on(post, lambda: timed("post: export again, the first bundle unconfirmed",
-                                        lambda: sync.export_bundle(post_admin, again)))
+        on(hall, lambda: timed("again", lambda: sync.import_bundle(hall_admin, first)))
+        resent = on(post, lambda: timed("resend", lambda: sync.export_bundle(post_admin, again)))
         if run == 1:
             print(f"  {resent.total:,} records (bundles {resent.unconfirmed} not confirmed)")
-        on(hall, lambda: timed("hall: import them again (every record unchanged)",
-                               lambda: sync.import_bundle(hall_admin, again)))
-        if not args.hall:
+        on(hall, lambda: timed("unchanged", lambda: sync.import_bundle(hall_admin, again)))
+        if not hall_url:
             floor = work / f"floor-{run}.db"
             shutil.copyfile(hall0, floor)
-            timed("floor: the same tables copied inside SQLite", lambda: sqlite_floor(post, floor))
-        for path in (post, first, again) + (() if args.hall else (hall, floor)):
-            Path(path).unlink(missing_ok=True)
+            timed("floor", lambda: sqlite_floor(post, floor))
+        for path in (post, first, again) + (() if hall_url else (hall, floor)):
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+    shutil.rmtree(work, ignore_errors=True)
+    return times, records
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--post", help="a demo database to act as the village post (copied, never changed)")
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--hall", help="an empty server database for the hall (default: a new SQLite file)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of every step, each on fresh copies")
+    parser.add_argument("--profile", metavar="DIR", help="also write each step's cProfile statistics to DIR")
+    args = parser.parse_args()
+
     print(stall_gauge())
-    print(f"\n{records:,} records; best and median of {args.repeat} (seconds; per 100,000 records in brackets):")
-    for label, values in times.items():
+    times, records = measure(Path(args.post) if args.post else cached_post(args.scale), args.repeat, args.hall,
+                             args.profile)
+    print(stall_gauge())
+    print(f"\n{records:,} records; best and median of {len(times['export'])} (seconds; per 100,000 records in brackets):")
+    for step, values in times.items():
         best, median = min(values), statistics.median(values)
-        print(f"{label:<52} best {best:7.2f} ({best * 1e5 / records:6.2f})   median {median:7.2f} "
+        print(f"{STEPS[step]:<52} best {best:7.2f} ({best * 1e5 / records:6.2f})   median {median:7.2f} "
               f"({median * 1e5 / records:6.2f})")
 
 
