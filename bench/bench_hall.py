@@ -83,7 +83,9 @@ sys.path.insert(0, {root!r})
 os.environ["TOWNDESK_DATA_DIR"] = tempfile.mkdtemp()
 sys.path.insert(0, {bench!r})
 from documents.fonts import prepare_printing
-prepare_printing()   # as ui.app.run does, while the login window waits for the user
+# as ui.app.run does while the login window waits for the user, who takes longer to sign in than this thread
+# takes to finish (≈1 s here): the first receipt is printed after signing in
+prepare_printing().join()
 import bench_hall
 clerk, person, matter = bench_hall._fresh_counter()
 ready = time.perf_counter()
