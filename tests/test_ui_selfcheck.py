@@ -15,7 +15,9 @@ STEPS = ["资源文件", "新建数据库", "受理一件办件", "生成受理�
 
 def test_the_self_check_passes_from_the_source_tree_and_leaves_nothing_behind(tmp_path):
     data = tmp_path / "data"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path), "TOWNDESK_DATA_DIR": str(data)}
+    shot = tmp_path.parent / f"{tmp_path.name}-window.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path), "TOWNDESK_DATA_DIR": str(data),
+           "TOWNDESK_SELF_CHECK_SHOT": str(shot)}
     result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--self-check"], capture_output=True, text=True,
                             env=env, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -26,6 +28,12 @@ def test_the_self_check_passes_from_the_source_tree_and_leaves_nothing_behind(tm
     assert lines[-1] == "自检通过。"
     # its database and folder were temporary; the user's data folder was not touched
     assert list(tmp_path.iterdir()) == []
+    # the picture asked for is the main window
+    from PySide6.QtGui import QImage
+
+    picture = QImage(str(shot))
+    assert (picture.width(), picture.height()) == (1366, 768)
+    shot.unlink()
 
 
 def test_a_missing_resource_fails_the_self_check_naming_the_file(monkeypatch, tmp_path):
