@@ -47,21 +47,21 @@ def run_self_check(out=None) -> int:
     lines: list[str] = []
     state: dict = {}
     try:
-        steps = [("资源文件", lambda: _resources()),
+        steps = [("资源文件", _resources),
                  ("新建数据库", lambda: _database(folder, state)),
                  ("受理一件办件", lambda: _intake(state)),
                  ("生成受理通知书 PDF", lambda: _receipt(state)),
                  ("生成统计报告 PDF 和 Excel", lambda: _report(state)),
                  ("打开主窗口", lambda: _main_window(state)),
-                 ("PostgreSQL 驱动（镇中心服务器）", lambda: _server_driver())]
+                 ("PostgreSQL 驱动（镇中心服务器）", _server_driver)]
         passed = all(_step(lines, name, work) for name, work in steps)
     finally:
         from models.db import close_database
 
-        close_database()
         window = state.get("window")
-        if window is not None:
+        if window is not None:       # before the database it shows
             window.close()
+        close_database()
         if previous is None:
             os.environ.pop("TOWNDESK_DATA_DIR", None)
         else:
