@@ -37,9 +37,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,6 +194,7 @@ def _child_ms(code: str) -> float:
 
 def bench_startup(quick: bool) -> list[Figure]:
     from models import setup
+    from documents.fonts import FONT_FILE
     from models.db import close_database
     from models.paths import resource_path
 
@@ -204,7 +204,7 @@ def bench_startup(quick: bool) -> list[Figure]:
     setup.initialise("打通镇", "打通镇便民服务中心", "DT00", "admin", "Admin2022x")
     close_database()
     app_code = STARTUP_APP.format(root=str(ROOT), db=str(db))
-    bare_code = STARTUP_BARE.format(font=str(resource_path("fonts", "WenQuanYiMicroHei.ttf")))
+    bare_code = STARTUP_BARE.format(font=str(resource_path(*FONT_FILE)))
     ours, bare = [], []
     _child_ms(app_code)      # the first start reads the files from disk: the others find them cached
     _child_ms(bare_code)
@@ -262,13 +262,13 @@ def bench_intake(quick: bool) -> list[Figure]:
     close_database()
 
     # the same rows (every table's new rows, the search indexes' too), one transaction per case
-    before, after = _table_rows(raw_connection(empty)), _table_rows(raw_connection(path))
-    fts = [name for (name,) in raw_connection(path).execute(
-        "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
+    with closing(raw_connection(empty)) as conn:
+        before = _table_rows(conn)
+    with closing(raw_connection(path)) as conn:
+        after = _table_rows(conn)
+        fts = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
+        index_rows = {t: conn.execute(f"SELECT rowid, * FROM {t}").fetchall() for t in fts}
     added = {t: rows[len(before.get(t, [])):] for t, rows in after.items() if len(rows) > len(before.get(t, []))}
-    conn = raw_connection(path)
-    index_rows = {t: conn.execute(f"SELECT rowid, * FROM {t}").fetchall() for t in fts}
-    conn.close()
     raw_conn = raw_connection(empty)
     statements = []
     for table, rows in added.items():
@@ -344,7 +344,7 @@ def _receipt_texts(pdf: bytes) -> list[str]:
 
 def bench_receipts(quick: bool) -> list[Figure]:
     from bench import bench_hall
-    from documents.fonts import prepare_printing
+    from documents.fonts import FONT_FILE, prepare_printing
     from models.paths import resource_path
 
     prepare_printing()
@@ -358,7 +358,7 @@ def bench_receipts(quick: bool) -> list[Figure]:
         each.append((time.perf_counter() - t) * 1000)
     warm = rounds * 1000 / sum(each)
     texts = _receipt_texts(pdf)
-    font = str(resource_path("fonts", "WenQuanYiMicroHei.ttf"))
+    font = str(resource_path(*FONT_FILE))
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 

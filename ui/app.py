@@ -17,6 +17,7 @@ from ui.errors import install_excepthook, setup_logging
 
 log = logging.getLogger("towndesk.app")
 FONT_FILE = "WenQuanYiMicroHei.ttf"
+ICON_FILE = ("icons", "towndesk.png")
 THEME = "light_blue.xml"
 
 
@@ -67,7 +68,7 @@ def create_application(argv=None) -> QApplication:
     app.setFont(QFont(family, 10))
     install_translators(app)
     apply_theme(app, family)
-    icon = resource_path("icons", "towndesk.png")
+    icon = resource_path(*ICON_FILE)
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     if app.property("towndesk_collector") is None:     # garbage is collected on the GUI thread only

@@ -81,10 +81,13 @@ def run_self_check(out=None) -> int:
 
 
 def _resources() -> str:
+    from documents.fonts import FONT_FILE
+    from models.hall.catalogue import default_catalogue_path
     from models.paths import resource_path
+    from ui.app import ICON_FILE
 
-    wanted = [("fonts", "WenQuanYiMicroHei.ttf"), ("catalogue", "matters.json"), ("icons", "towndesk.png")]
-    missing = [str(resource_path(*parts)) for parts in wanted if not resource_path(*parts).is_file()]
+    wanted = [resource_path(*FONT_FILE), default_catalogue_path(), resource_path(*ICON_FILE)]
+    missing = [str(path) for path in wanted if not path.is_file()]
     if missing:
         raise FileNotFoundError("缺少 " + "、".join(missing))
     return str(resource_path())

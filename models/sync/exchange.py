@@ -110,14 +110,14 @@ def _read_snapshot():
 _STATEMENTS: dict = {}
 
 
-def insert_rows(model, fields: list, rows: list, upsert=None, converted: bool = False) -> None:
-    """Insert ``rows`` (sequences of Python values in ``fields`` order) with one prepared statement run by
-    the driver's ``executemany``: no SQL text per row or per chunk, no Python between rows.
+def insert_rows(model, fields: list, rows: list, upsert=None) -> None:
+    """Insert ``rows`` (statement parameters in ``fields`` order, as the fields' ``db_value`` would make them)
+    with one prepared statement run by the driver's ``executemany``: no SQL text per row or per chunk, no
+    Python between rows.
 
-    Peewee writes the statement once per shape (table, columns, upsert, database kind); the values are
-    converted by the fields' own ``db_value``, as peewee does. ``upsert`` is peewee's on_conflict
-    arguments. ``converted``: the rows already hold statement parameters. A unique or foreign key refused
-    raises peewee's IntegrityError, as any statement run through peewee would."""
+    Peewee writes the statement once per shape (table, columns, upsert, database kind). ``upsert`` is peewee's
+    on_conflict arguments. A unique or foreign key refused raises peewee's IntegrityError, as any statement
+    run through peewee would."""
     if not rows:
         return
     key = (model, tuple(f.name for f in fields), bool(upsert), type(db.obj))
@@ -127,9 +127,6 @@ def insert_rows(model, fields: list, rows: list, upsert=None, converted: bool = 
         if upsert:
             query = query.on_conflict(**upsert)
         sql = _STATEMENTS[key] = query.sql()[0]
-    if not converted:
-        convert = [f.db_value for f in fields]
-        rows = [[c(v) for c, v in zip(convert, row)] for row in rows]
     with pw.__exception_wrapper__:
         db.cursor().executemany(sql, rows)
 
@@ -165,7 +162,7 @@ def _upsert_seen(peer_code: str, rows, seq: int | None = None) -> None:
     insert_rows(SyncSeen, [SyncSeen.peer, SyncSeen.table, SyncSeen.uid, SyncSeen.version, SyncSeen.seq],
                 [(peer_code, t, _hex_uid(u), v, seq) for t, u, v in rows],
                 upsert={"conflict_target": [SyncSeen.peer, SyncSeen.table, SyncSeen.uid],
-                        "preserve": [SyncSeen.version, SyncSeen.seq]}, converted=True)
+                        "preserve": [SyncSeen.version, SyncSeen.seq]})
 
 
 # --------------------------------------------------------------------------------------------
@@ -405,7 +402,6 @@ def export_bundle(actor, out_path, to: str | None = None, progress: Progress = N
             wanted: dict[str, set] = defaultdict(set)     # parent uids the rows sent refer to
 
             def stream(t: catalog.Table):
-                nonlocal done
                 reader, chosen = readers[t.name], set()
 
                 def emit(found):
@@ -1154,7 +1150,7 @@ class Importer:
         inserted = {}
         fields = t.fields
         names = [f.name for f in fields]
-        converted = [(i + 1, _param(f)) for i, f in enumerate(fields) if _param(f) is not None]
+        converted = [(i + 1, convert) for i, f in enumerate(fields) if (convert := _param(f)) is not None]
         local = [f.db_value(f.default() if callable(f.default) else f.default) for f in t.machine_local]
         new_ids = reserve_ids(model, len(plain))
         params = []
@@ -1164,7 +1160,7 @@ class Importer:
                 if row[i] is not None:
                     row[i] = convert(row[i])
             params.append(row)
-        insert_rows(model, [model.id] + fields + t.machine_local, params, converted=True)
+        insert_rows(model, [model.id] + fields + t.machine_local, params)
         for lid, (uid, v_in, values) in zip(new_ids, plain):
             self.ids[t.name][uid] = lid
             inserted[lid] = values
