@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 import main
 from models import accounts, codes, people, setup, sync
 from models.audit import AuditEntry
-from models.db import Record, close_database, simulated_clock, sqlite_path
+from models.db import Record, close_database, db, simulated_clock, sqlite_path
 from models.errors import LoginFailed, PermissionDenied, ValidationError
 from models.hall import calendar as hall_calendar
 from models.hall import cases, matters
@@ -50,7 +50,7 @@ from models.patrol.patrols import FindingEntry, PatrolEntry, PatrolFilter
 from models.patrol.registers import CareEntry, CareVisitEntry
 from models.patrol.tables import CareSubject, Grid, PatrolLog
 from models.stats import figures, periods
-from models.sync import catalog
+from models.sync import catalog, exchange
 from models.sync.tables import SyncConflict, SyncExchange, SyncPeer, SyncSeen
 from tests.conftest import ADMIN_PASSWORD, SERVER, USER_PASSWORD
 
@@ -446,6 +446,41 @@ def test_a_post_s_work_reaches_the_hall_identical_searchable_and_counted(pair, t
         [row] = sync.history(pair.hall_admin)
         assert (row.direction, row.peer, row.seq, row.status, row.conflicts) == ("in", POST, 1, "done", 0)
         assert row.counts["service_case"]["inserted"] == 1
+
+
+
+def planner_rows(table: str) -> float:
+    """What PostgreSQL's planner believes a table holds (-1: never analysed)."""
+    return db.execute_sql("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", (f'"{table}"',)).fetchone()[0]
+
+
+@pytest.mark.server_only
+def test_a_big_import_on_the_server_refreshes_the_statistics_of_the_tables_it_filled(pair, tmp_path, monkeypatch):
+    # left stale, they made the next import's uid lookups read whole tables (75 s instead of 4 s at 115,000 rows)
+    cases_index = catalog.by_name()["service_case"].search.name
+    watched = ("service_case", cases_index, "sync_seen", "dispute")
+    with at(pair.hall):
+        for name in watched:     # the server's autovacuum would analyse them too, whenever it comes round
+            db.execute_sql(f'ALTER TABLE "{name}" SET (autovacuum_enabled = false)')
+    with at(pair.post):
+        do_work(pair.post_admin)
+    export(pair.post_admin, pair.post, tmp_path / "p1.tdsync")
+    with at(pair.hall):
+        sync.import_bundle(pair.hall_admin, tmp_path / "p1.tdsync")
+        # a small import leaves them to the server's autovacuum
+        assert [planner_rows(name) for name in watched] == [-1, -1, -1, -1]
+    with at(pair.post):
+        matter = matters.get_matter(PENSION)
+        cases.intake(accounts.get_user("chuangkou1"), Intake(
+            matter=matter, applicant=people.find_person_by_id("500222199001011237"), materials={m["name"]: RECEIVED for m in matter.materials}))
+    export(pair.post_admin, pair.post, tmp_path / "p2.tdsync")
+    monkeypatch.setattr(exchange, "ANALYZE_AFTER", 1)
+    with at(pair.hall):
+        sync.import_bundle(pair.hall_admin, tmp_path / "p2.tdsync")
+        assert planner_rows("service_case") == ServiceCase.select().count() == 2
+        assert planner_rows(cases_index) == 2
+        assert planner_rows("sync_seen") == SyncSeen.select().count() > 2
+        assert planner_rows("dispute") == -1        # nothing written there by this import
 
 
 def test_updates_and_soft_deletes_travel_and_the_hall_s_changes_come_back(pair, tmp_path):
@@ -1260,8 +1295,6 @@ def test_the_garbage_collector_runs_again_after_an_export_or_import_whatever_hap
     # (the application turns automatic collection off for good — ui.common.GuiThreadCollector — and an earlier
     # test in this process may have started it: this test turns it on, and leaves it as it found it)
     import gc
-
-    from models.sync import exchange
 
     found = gc.isenabled()
     gc.enable()

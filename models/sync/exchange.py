@@ -64,6 +64,7 @@ from models.sync.tables import (
 
 CHUNK = 500                 # uids per IN (…) lookup, rows per bookkeeping insert
 APPLY_CHUNK = 2000          # incoming rows handled together
+ANALYZE_AFTER = 1000        # rows one import writes to one table before its statistics are taken again (PostgreSQL)
 OVERLAP = timedelta(days=1)
 COUNT_KEYS = ("inserted", "updated", "unchanged", "merged", "stale", "superseded", "conflicts")
 Progress = Callable[[int, int | None], None] | None
@@ -748,9 +749,31 @@ class Importer:
             counts[t.name] = tally
         _upsert_seen(self.peer.code, self.seen)
         self._write_search()
+        self._refresh_statistics(counts)
         if self.progress is not None:
             self.progress(total, total)
         return counts
+
+    def _refresh_statistics(self, counts: dict) -> None:
+        """PostgreSQL: the tables this import filled analysed at once. The server plans each statement from a
+        table's statistics, which its autovacuum takes again only some time after a big write; until then the
+        next import's uid lookups (a few hundred uids at a time) on a table it still believes nearly empty read
+        the whole table each time: 75 s for 115,000 records found unchanged, measured in bench/bench_sync.py,
+        against 2 s with fresh statistics. ANALYZE runs inside this transaction and counts its own new rows.
+        SQLite needs nothing: it plans these lookups by the uid indexes without statistics."""
+        if not is_server():
+            return
+        names = []
+        for name, tally in counts.items():
+            if tally["inserted"] + tally["updated"] + tally["merged"] >= ANALYZE_AFTER:
+                t = self.named[name]
+                names.append(name)
+                if t.search is not None:
+                    names.append(t.search.name)
+        if len(self.seen) >= ANALYZE_AFTER:
+            names.append(SyncSeen._meta.table_name)
+        for name in dict.fromkeys(names):
+            db.execute_sql(f'ANALYZE "{name}"')
 
     # ---- helpers ------------------------------------------------------------------------------
 
