@@ -1,19 +1,22 @@
 """数据交换 speed goals, measured (never asserted in tests). Results go to bench/README.md.
 
-    python bench/bench_sync.py [--post POST.db] [--scale 10] [--hall postgresql://…] [--profile DIR]
+    python bench/bench_sync.py [--post POST.db] [--scale 20] [--server postgresql://role@host/db] [--profile DIR]
 
 A village post's year (``main.py demo --hall-only`` at ``--scale``, cached in bench/cache/ unless --post names
-one) is registered at an empty town hall (a new SQLite file, or the server database --hall names, which must
-be empty), then, each timed:
+one; scale 20 is 115,239 records) is registered at an empty town hall (a new SQLite file, or with --server a
+new database on that PostgreSQL server, made and dropped by the benchmark: the role must be allowed to create
+databases), then, each timed:
 - the post exports everything the hall has not seen (the first bundle: every record);
 - the hall imports it;
 - the hall imports the same bundle again (recognised by its id: nothing to do);
 - the post exports again before any reply from the hall has confirmed the first bundle: every record of it
   goes again in a new bundle (as after a lost USB stick), which the hall imports record by record finding
   every one unchanged (the per-record re-import).
-Every run starts from fresh copies of the post and the empty hall (--repeat, default 3): the best run shows
-the work with the fewest of this machine's stalls, the median what a user met. A floor closes each run: the
-same tables copied into the empty hall inside SQLite (no Python per row), the machine's own limit.
+Every run starts from fresh copies of the post and the empty hall (--repeat, default 3; a server database is
+copied with CREATE DATABASE … TEMPLATE): the best run shows the work with the fewest of this machine's stalls,
+the median what a user met. A floor closes each run: the same rows copied by the database engine itself, no
+Python per row (SQLite: the post's tables into an empty hall file; PostgreSQL: the hall's imported tables into
+new tables with the same indexes), the machine's own limit.
 Goal (issue 7): a bundle of 100,000 records exported and imported in under 20 s each; re-import under 5 s.
 """
 
@@ -52,31 +55,67 @@ def cached_post(scale: int) -> Path:
 STEPS = {"export": "post: export every record", "import": "hall: import them",
          "again": "hall: the same bundle again", "resend": "post: export again, the first bundle unconfirmed",
          "unchanged": "hall: import them again (every record unchanged)",
-         "floor": "floor: the same tables copied inside SQLite"}
+         "floor": "floor: the same rows copied by the engine itself"}
 
 
-def measure(post_source: Path, repeat: int = 3, hall_url: str | None = None, profile: str | None = None):
-    """Every step ``repeat`` times on fresh copies: ({step key: [seconds, …]}, records in the first bundle)."""
+class ServerDatabases:
+    """Databases the benchmark makes on a PostgreSQL server and drops at the end: ``new(template)`` gives the
+    URL of a new empty database (UTF-8 under C.UTF-8, as the README has a town hall create it), or of a copy of
+    another one made here."""
+
+    def __init__(self, url: str):
+        self.url, self.made = url, []
+
+    def _run(self, statement: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            connection.execute(statement)
+
+    def new(self, template: str | None = None) -> str:
+        from urllib.parse import urlparse
+
+        name = f"towndesk_bench_{os.getpid()}_{len(self.made)}"
+        self._run(f'DROP DATABASE IF EXISTS "{name}"')
+        self._run(f'CREATE DATABASE "{name}" ' + (
+            f'TEMPLATE "{urlparse(template).path[1:]}"' if template
+            else "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"))
+        self.made.append(name)
+        return urlparse(self.url)._replace(path="/" + name).geturl()
+
+    def drop(self, url: str) -> None:
+        from urllib.parse import urlparse
+
+        self._run(f'DROP DATABASE IF EXISTS "{urlparse(url).path[1:]}"')
+
+    def drop_all(self) -> None:
+        for name in self.made:
+            self._run(f'DROP DATABASE IF EXISTS "{name}"')
+        self.made = []
+
+
+def measure(post_source: Path, repeat: int = 3, server: str | None = None, profile: str | None = None):
+    """Every step ``repeat`` times on fresh copies: ({step key: [seconds, …]}, records in the first bundle).
+    ``server``: the hall on new databases of that PostgreSQL server instead of SQLite files."""
     from models import accounts, settings, setup, sync
     from models.db import close_database
 
     work = Path(tempfile.mkdtemp(prefix="towndesk-sync-bench-"))
-    post0, hall0 = work / "post.db", work / "hall.db"
+    databases = ServerDatabases(server) if server else None
+    post0 = work / "post.db"
+    hall0 = databases.new() if databases else work / "hall.db"
     shutil.copyfile(post_source, post0)
     setup.open_app_database(post0)
     post_code = settings.post_code()
     post_admin = accounts.get_user("admin")
     close_database()
-    setup.open_app_database(hall_url or hall0, create=True)
+    setup.open_app_database(hall0, create=True)
     hall_admin = setup.initialise("打通镇", "打通镇便民服务中心（基准）", "ZX00", "hall", PASSWORD)
     key = sync.register_post(hall_admin, post_code, "基准村站")
     close_database()
     setup.open_app_database(post0)
     sync.join(post_admin, key)
     close_database()
-    if hall_url and repeat > 1:
-        print("--hall: one run (a server database cannot be copied back to empty here)")
-        repeat = 1
 
     times: dict[str, list[float]] = {}
 
@@ -104,11 +143,14 @@ def measure(post_source: Path, repeat: int = 3, hall_url: str | None = None, pro
             close_database()
 
     records = 0
-    for run in range(1, repeat + 1):
+
+    def run_once(run: int) -> None:
+        nonlocal records
         print(f"-- run {run} of {repeat}")
-        post, hall = work / f"post-{run}.db", (hall_url or work / f"hall-{run}.db")
+        post = work / f"post-{run}.db"
         shutil.copyfile(post0, post)
-        if not hall_url:
+        hall = databases.new(template=hall0) if databases else work / f"hall-{run}.db"
+        if not databases:
             shutil.copyfile(hall0, hall)
         first, again = work / f"first-{run}.tdsync", work / f"again-{run}.tdsync"
         exported = on(post, lambda: timed("export", lambda: sync.export_bundle(post_admin, first)))
@@ -123,28 +165,39 @@ def measure(post_source: Path, repeat: int = 3, hall_url: str | None = None, pro
         if run == 1:
             print(f"  {resent.total:,} records (bundles {resent.unconfirmed} not confirmed)")
         on(hall, lambda: timed("unchanged", lambda: sync.import_bundle(hall_admin, again)))
-        if not hall_url:
+        if databases:
+            timed("floor", lambda: server_floor(hall))
+            databases.drop(hall)
+        else:
             floor = work / f"floor-{run}.db"
             shutil.copyfile(hall0, floor)
             timed("floor", lambda: sqlite_floor(post, floor))
-        for path in (post, first, again) + (() if hall_url else (hall, floor)):
+        for path in (post, first, again) + (() if databases else (hall, floor)):
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
-    shutil.rmtree(work, ignore_errors=True)
+
+    try:
+        for run in range(1, repeat + 1):
+            run_once(run)
+    finally:
+        if databases:
+            databases.drop_all()
+        shutil.rmtree(work, ignore_errors=True)
     return times, records
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--post", help="a demo database to act as the village post (copied, never changed)")
-    parser.add_argument("--scale", type=int, default=10)
-    parser.add_argument("--hall", help="an empty server database for the hall (default: a new SQLite file)")
+    parser.add_argument("--scale", type=int, default=20, help="the demo's scale for the post (20: 115,239 records)")
+    parser.add_argument("--server", metavar="URL",
+                        help="the hall on PostgreSQL: a role there that may create databases (default: SQLite files)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of every step, each on fresh copies")
     parser.add_argument("--profile", metavar="DIR", help="also write each step's cProfile statistics to DIR")
     args = parser.parse_args()
 
     print(stall_gauge())
-    times, records = measure(Path(args.post) if args.post else cached_post(args.scale), args.repeat, args.hall,
+    times, records = measure(Path(args.post) if args.post else cached_post(args.scale), args.repeat, args.server,
                              args.profile)
     print(stall_gauge())
     print(f"\n{records:,} records; best and median of {len(times['export'])} (seconds; per 100,000 records in brackets):")
@@ -176,5 +229,27 @@ def sqlite_floor(post: Path, hall: Path) -> None:
         conn.close()
 
 
+def server_floor(hall_url: str) -> None:
+    """What PostgreSQL alone takes to write the rows the import wrote: each of the hall's tables (search index
+    included) copied by INSERT … SELECT into a new table with the same columns, defaults and indexes (CREATE
+    TABLE … LIKE … INCLUDING ALL), in one transaction, committed; no Python per row, no foreign-key checks.
+    The copies are dropped afterwards (not timed)."""
+    import psycopg
+
+    from models.sync import catalog
+
+    tables = catalog.tables()
+    names = [t.name for t in tables] + sorted({t.search.name for t in tables if t.search is not None})
+    with psycopg.connect(hall_url) as connection:
+        with connection.transaction():
+            connection.execute("CREATE SCHEMA bench_floor")
+            for name in names:
+                connection.execute(f'CREATE TABLE bench_floor."{name}" (LIKE public."{name}" INCLUDING ALL)')
+                connection.execute(f'INSERT INTO bench_floor."{name}" SELECT * FROM public."{name}"')
+        connection.execute("DROP SCHEMA bench_floor CASCADE")
+        connection.commit()
+
+
 if __name__ == "__main__":
     main()
+
