@@ -29,6 +29,9 @@ start_test_postgres() {
   done
   su postgres -c "psql -qAtc \"select 1 from pg_roles where rolname = 'towndesk_test'\"" | grep -q 1 \
     || su postgres -c "psql -qc \"create role towndesk_test login password 'towndesk_test' createdb\""
+  # each test database is dropped WITH (FORCE), which must also stop an autovacuum worker busy in it: a role
+  # that is not a superuser may do that only as a member of pg_signal_backend
+  su postgres -c "psql -qc 'grant pg_signal_backend to towndesk_test'" >/dev/null
   export TEST_POSTGRES_URL="postgresql://towndesk_test:towndesk_test@localhost/postgres"
   echo "PostgreSQL $version is running for the tests ($TEST_POSTGRES_URL)"
 }
