@@ -855,17 +855,59 @@ def test_an_import_kept_waiting_too_long_by_another_window_s_is_refused_with_the
         small_work(pair.post_admin)
     export(pair.post_admin, pair.post, tmp_path / "p1.tdsync")
     windows = TwoWindows(pair, tmp_path / "p1.tdsync", monkeypatch)
-    monkeypatch.setattr(exchange, "IMPORT_WAIT", 1)
+    monkeypatch.setattr(exchange, "EXCHANGE_WAIT", 1)
     with at(pair.hall):
         first = windows.start("first")
         assert windows.started.wait(60)
-        with pytest.raises(sync.BundleRefused, match="另一个窗口正在导入 DT01 的数据包，等了 1 秒仍未完成"):
+        with pytest.raises(sync.BundleRefused, match="另一个窗口正在导入或导出 DT01 的数据包，等了 1 秒仍未完成"):
             sync.import_bundle(pair.hall_admin, tmp_path / "p1.tdsync")
         windows.release.set()
         first.join(60)
         assert windows.results["first"].status == "done"
         assert ServiceCase.select().count() == 1
         assert sorted(r.status for r in sync.history(pair.hall_admin)) == ["done", "refused"]
+
+
+def test_two_windows_exporting_to_one_post_at_once_never_send_two_bundles_under_one_number(pair, tmp_path,
+                                                                                            monkeypatch):
+    # the post would take one of them and its confirmation would seem to confirm the other's records too
+    from models.errors import TownDeskError
+    from models.sync.bundle import BundleWriter
+
+    paused, release = threading.Event(), threading.Event()
+    real_finish = BundleWriter.finish
+
+    def finish(writer, manifest, key):
+        if threading.current_thread().name == "first":       # the first has read its records and numbered them
+            paused.set()
+            assert release.wait(60)
+        return real_finish(writer, manifest, key)
+
+    monkeypatch.setattr(BundleWriter, "finish", finish)
+    outcome = {}
+
+    def first_window():
+        try:
+            outcome["first"] = on_own_connection(lambda: sync.export_bundle(
+                pair.hall_admin, tmp_path / "first.tdsync", to=POST))
+        except Exception as exc:           # noqa: BLE001 - the test reads what the window met
+            outcome["first"] = exc
+
+    with at(pair.hall):
+        first = threading.Thread(target=first_window, name="first")
+        first.start()
+        assert paused.wait(60)
+        second = sync.export_bundle(pair.hall_admin, tmp_path / "second.tdsync", to=POST)
+        release.set()
+        first.join(60)
+        assert second.seq == 1
+        assert isinstance(outcome["first"], TownDeskError) and not isinstance(outcome["first"], ValidationError)
+        assert "另一个窗口刚刚导出了给 DT01 的第1号数据包" in str(outcome["first"])
+        assert not (tmp_path / "first.tdsync").exists()
+        assert [(r.direction, r.seq, r.file_name) for r in sync.history(pair.hall_admin)] == [
+            ("out", 1, "second.tdsync")]
+        assert SyncPeer.get(SyncPeer.code == POST).last_seq_out == 1
+    assert import_(pair.post_admin, pair.post, tmp_path / "second.tdsync").status == "done"
 
 
 def test_the_same_rows_replayed_in_another_bundle_change_nothing(pair, tmp_path):

@@ -53,7 +53,7 @@ import peewee as pw
 from models import __version__, audit, settings
 from models.accounts import require
 from models.db import JSONField, db, is_server, utcnow
-from models.errors import ValidationError
+from models.errors import TownDeskError, ValidationError
 from models.sync import catalog
 from models.sync.bundle import BundleRefused, BundleWriter, Manifest, OpenedBundle
 from models.sync.peers import MANAGE, get_peer, key_of, peers
@@ -440,9 +440,18 @@ def export_bundle(actor, out_path, to: str | None = None, progress: Progress = N
             writer.finish(manifest, key_of(peer))
         size = out.stat().st_size
         with db.atomic():
-            _upsert_seen(peer.code, sent, manifest.seq)
+            try:
+                _one_at_a_time(peer)
+            except BundleRefused as exc:     # about the exchange, not a bundle read: nothing to record
+                raise TownDeskError(exc.reason) from None
             fresh = SyncPeer.get_by_id(peer.id)
-            fresh.last_seq_out = max(fresh.last_seq_out, manifest.seq)
+            if fresh.last_seq_out >= manifest.seq:
+                # another window exported to this peer meanwhile, under the same number: the peer would take
+                # only one of the two, and confirming it would seem to confirm this one's records too
+                raise TownDeskError(f"另一个窗口刚刚导出了给 {peer.code} 的第{fresh.last_seq_out}号数据包，"
+                                    "这个文件与它编号相同，已作废删除；请重新导出。")
+            _upsert_seen(peer.code, sent, manifest.seq)
+            fresh.last_seq_out = manifest.seq
             fresh.last_out_at = until
             fresh.save()
             SyncExchange.create(direction=OUT, peer=peer.code, bundle_id=manifest.bundle_id, seq=manifest.seq,
@@ -640,7 +649,7 @@ def import_bundle(actor, path, progress: Progress = None) -> ImportResult:
     return result
 
 
-IMPORT_WAIT = 120       # seconds an import waits for another window's import from the same peer (PostgreSQL)
+EXCHANGE_WAIT = 120     # seconds an exchange waits for another window's with the same peer (PostgreSQL)
 
 
 class _ImportedMeanwhile(Exception):
@@ -650,21 +659,22 @@ class _ImportedMeanwhile(Exception):
 
 
 def _one_at_a_time(peer: SyncPeer) -> None:
-    """Inside the import's transaction: wait until no other window is importing from ``peer``. SQLite: nothing
-    to do, the transaction began IMMEDIATE and holds the file's one write lock. PostgreSQL: the peer's row is
-    locked (FOR UPDATE) until this transaction ends; a second import waits up to IMPORT_WAIT seconds for it
-    (an import of 100,000 records takes about 10 s), then is refused with the reason."""
+    """Inside an import's or export's writing transaction: wait until no other window is writing an exchange
+    with ``peer``. SQLite: nothing to do, the transaction began IMMEDIATE and holds the file's one write lock.
+    PostgreSQL: the peer's row is locked (FOR UPDATE) until this transaction ends; another window waits up to
+    EXCHANGE_WAIT seconds for it (an import of 100,000 records takes about 10 s), then is refused with the
+    reason."""
     if not is_server():
         return
     (usual,) = db.execute_sql("SELECT current_setting('lock_timeout')").fetchone()
-    db.execute_sql("SELECT set_config('lock_timeout', %s, true)", (f"{IMPORT_WAIT}s",))
+    db.execute_sql("SELECT set_config('lock_timeout', %s, true)", (f"{EXCHANGE_WAIT}s",))
     try:
         SyncPeer.select(SyncPeer.id).where(SyncPeer.id == peer.id).for_update().get()
     except pw.OperationalError as exc:
         if "lock" not in str(exc).lower():
             raise
-        raise BundleRefused(f"另一个窗口正在导入 {peer.code} 的数据包，等了 {IMPORT_WAIT} 秒仍未完成：未写入任何数据，"
-                            "请稍后再导入这个文件。") from None
+        raise BundleRefused(f"另一个窗口正在导入或导出 {peer.code} 的数据包，等了 {EXCHANGE_WAIT} 秒仍未完成："
+                            "未写入任何数据，请稍后再试。") from None
     db.execute_sql("SELECT set_config('lock_timeout', %s, true)", (usual,))     # the rest waits as usual
 
 
