@@ -151,6 +151,15 @@ def is_server(database=None) -> bool:
     return isinstance(database, pw.PostgresqlDatabase)
 
 
+def locked(query):
+    """``query`` with the rows it reads locked until the transaction ends, for a step that reads a record, checks
+    it and changes it (a case's 办结, a dispute's 调解协议, a hazard's 复查 …): two windows taking the same step
+    at once then run one after the other, and the second sees what the first did instead of doing it again.
+    PostgreSQL: SELECT … FOR UPDATE. SQLite: the query as it is, since a transaction here begins IMMEDIATE and
+    holds the file's one write lock."""
+    return query.for_update() if is_server() else query
+
+
 def server_database(url: str) -> pw.PostgresqlDatabase:
     """A PostgreSQL database from a postgresql:// URL (psycopg 3; a password may come from ~/.pgpass)."""
     scheme = urlparse(url).scheme

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from models import audit, numbering, records
 from models.accounts import User, require
-from models.db import db, to_local, utcnow
+from models.db import db, locked, to_local, utcnow
 from models.deadlines import DUE_SOON, DUE_TODAY, NO_DEADLINE, ON_TIME, OVERDUE, state_of  # noqa: F401 (re-exported)
 from models.errors import ValidationError
 from models.hall.calendar import work_calendar
@@ -207,10 +207,15 @@ def _event(actor: User, case: ServiceCase, action: str, before: str, after: str,
                      action=action, from_status=before, to_status=after, actor_name=actor.display_name, note=note)
 
 
+def _locked_case(case: ServiceCase) -> ServiceCase | None:
+    """Inside the transaction: the live case as stored now, locked until the transaction ends (``locked``)."""
+    return locked(ServiceCase.select().where(ServiceCase.id == case.id, ServiceCase.deleted_at.is_null())).first()
+
+
 def _begin(actor: User, case: ServiceCase, action: str) -> ServiceCase:
     """Inside the transaction: the case as stored now, checked that it may take this step."""
     require(actor, PERMISSION)
-    fresh = ServiceCase.get_or_none(ServiceCase.id == case.id, ServiceCase.deleted_at.is_null())
+    fresh = _locked_case(case)
     if fresh is None:
         raise ValidationError("办件", f"办件 {case.number} 不存在或已删除。")
     sources, _ = TRANSITIONS[action]
@@ -380,7 +385,7 @@ def record_fee(actor: User, case: ServiceCase, amount, method: str, note: str = 
     note = _text(note, "备注", 200)
     now = now or utcnow()
     with db.atomic():
-        fresh = ServiceCase.get_or_none(ServiceCase.id == case.id, ServiceCase.deleted_at.is_null())
+        fresh = _locked_case(case)
         if fresh is None or fresh.status in (REJECTED, WITHDRAWN, CORRECTION):
             status = fresh.status if fresh else "已删除"
             raise ValidationError("办件状态", f"办件 {case.number} 当前为“{status}”，不能收费。")
@@ -428,7 +433,7 @@ def rate(actor: User, case: ServiceCase, overall: int, efficiency: int | None = 
     comment = _text(comment, "评价内容", 500, required=bad)
     now = now or utcnow()
     with db.atomic():
-        fresh = ServiceCase.get_or_none(ServiceCase.id == case.id, ServiceCase.deleted_at.is_null())
+        fresh = _locked_case(case)
         if fresh is None or fresh.status not in FINISHED_STATUSES:
             status = fresh.status if fresh else "已删除"
             raise ValidationError("办件状态", f"办件 {case.number} 当前为“{status}”，办结后才能评价。")
@@ -460,7 +465,7 @@ def close_rectification(actor: User, rating: Rating, result: str, now: datetime 
     result = _text(result, "整改结果", 1000, required=True, min_len=4)
     now = now or utcnow()
     with db.atomic():
-        fresh = Rating.get_by_id(rating.id)
+        fresh = locked(Rating.select().where(Rating.id == rating.id)).get()
         if fresh.rectify_due is None:
             raise ValidationError("整改", "这条评价不是差评，无需整改。")
         if fresh.rectified_at is not None:

@@ -16,7 +16,7 @@ from typing import Sequence
 
 from models import accounts, audit, codes, numbering, records
 from models.accounts import User, require
-from models.db import db, to_local, to_utc, utcnow
+from models.db import db, locked, to_local, to_utc, utcnow
 from models.deadlines import NO_DEADLINE, state_of
 from models.errors import PermissionDenied, ValidationError
 from models.hall.cases import parse_amount
@@ -380,7 +380,7 @@ def allowed_steps(dispute: Dispute) -> dict[str, str]:
 def _begin(actor: User, dispute: Dispute, action: str, allowed: Sequence[str]) -> Dispute:
     """The case as it is now in the database, if the actor may work on it and it can take `action`."""
     require(actor, USE)
-    fresh = Dispute.get_or_none(Dispute.id == dispute.id, Dispute.deleted_at.is_null())
+    fresh = locked(Dispute.select().where(Dispute.id == dispute.id, Dispute.deleted_at.is_null())).first()
     if fresh is None:
         raise ValidationError("案件", f"案件 {dispute.number} 已不存在。")
     if not _may_see(actor, fresh):

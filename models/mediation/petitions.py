@@ -17,7 +17,7 @@ from typing import Sequence
 
 from models import audit, codes, numbering, records
 from models.accounts import User, require
-from models.db import db, to_local, to_utc, utcnow
+from models.db import db, locked, to_local, to_utc, utcnow
 from models.deadlines import NO_DEADLINE, state_of
 from models.errors import ValidationError
 from models.mediation import disputes
@@ -112,7 +112,7 @@ def register(actor: User, entry: PetitionEntry, now: datetime | None = None) -> 
 
 def _fresh(actor: User, petition: Petition, action: str, allowed: Sequence[str]) -> Petition:
     require(actor, USE)
-    fresh = Petition.get_or_none(Petition.id == petition.id, Petition.deleted_at.is_null())
+    fresh = locked(Petition.select().where(Petition.id == petition.id, Petition.deleted_at.is_null())).first()
     if fresh is None:
         raise ValidationError("信访", f"信访 {petition.number} 已不存在。")
     if fresh.status not in allowed:

@@ -12,7 +12,7 @@ from typing import Sequence
 
 from models import accounts, records
 from models.accounts import User, require
-from models.db import db
+from models.db import db, locked
 from models.errors import PermissionDenied, ValidationError
 from models.patrol.common import count
 from models.patrol.tables import WORKER_KINDS, Grid, GridMember
@@ -175,7 +175,7 @@ def by_number(query, model, number: str, field: str, what: str):
 def fresh_in_scope(query, record, what: str):
     """``record`` as it is now in the database, if it is within ``query`` (the actor's scope); else
     PermissionDenied naming it (``what`` and its number)."""
-    fresh = query.where(type(record).id == record.id).first()
+    fresh = locked(query.where(type(record).id == record.id)).first()
     if fresh is None:
         raise PermissionDenied(f"{what} {record.number} 不在您的网格内。")
     return fresh

@@ -40,7 +40,7 @@ import peewee as pw
 
 from models import audit, codes, records
 from models.accounts import User, require
-from models.db import db
+from models.db import db, locked
 from models.deadlines import NO_DEADLINE, state_of
 from models.errors import PermissionDenied, ValidationError
 from models.patrol import grids
@@ -296,7 +296,7 @@ def _care_scope(actor: User):
 def _care_fresh(actor: User, subject: CareSubject | int, active: bool = True) -> CareSubject:
     """The subject as it is now in the database, if the actor may see it (and it is still 在册)."""
     subject_id = subject if isinstance(subject, int) else subject.id
-    fresh = _care_scope(actor).where(CareSubject.id == subject_id).first()
+    fresh = locked(_care_scope(actor).where(CareSubject.id == subject_id)).first()
     if fresh is None:
         if CareSubject.live().where(CareSubject.id == subject_id).exists():
             raise PermissionDenied("这位关爱对象不在您负责的网格内。")
@@ -616,7 +616,7 @@ def _key_scope(actor: User):
 
 def _key_fresh(actor: User, kp: KeyPerson | int, active: bool = True) -> KeyPerson:
     kp_id = kp if isinstance(kp, int) else kp.id
-    fresh = _key_scope(actor).where(KeyPerson.id == kp_id).first()
+    fresh = locked(_key_scope(actor).where(KeyPerson.id == kp_id)).first()
     if fresh is None:
         if KeyPerson.live().where(KeyPerson.id == kp_id).exists():
             raise PermissionDenied("这名重点人员不在您负责的网格内。")
