@@ -12,7 +12,9 @@ from models import records
 from models.accounts import User, require
 from models.db import Record, db
 from models.errors import ValidationError
-from models.validators import check_credit_code, mask_id_number, normalise_phone, parse_resident_id
+from models.validators import (
+    check_credit_code, mask_id_number, normalise_phone, parse_resident_id, refuse_control_characters,
+)
 
 RESIDENT_ID = "居民身份证"
 ID_TYPES = [RESIDENT_ID, "港澳台居民居住证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "护照", "其他"]
@@ -69,7 +71,7 @@ ORGANISATION_CODE_INDEX = (
 
 
 def _text(data: dict, key: str, label: str, max_len: int, required: bool = False) -> str:
-    value = (data.get(key) or "").strip()
+    value = refuse_control_characters((data.get(key) or "").strip(), label)
     if required and not value:
         raise ValidationError(label, "不能为空。")
     if len(value) > max_len:

@@ -350,9 +350,21 @@ def validate_post_code(value: str, field: str = "站点代码") -> str:
     return code
 
 
+# control characters other than tab and line breaks: invisible, printed as boxes, and NUL cannot be stored at
+# all on the town hall's PostgreSQL server (they arrive pasted from other programs)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def refuse_control_characters(value: str, label: str) -> str:
+    if _CONTROL.search(value):
+        raise ValidationError(label, f"{label}中有看不见的控制字符（多半是从其他软件粘贴带来的），请删掉后重新输入。")
+    return value
+
+
 def clean_text(value: str | None, label: str, max_len: int, required: bool = False, min_len: int = 0) -> str:
-    """A free-text field, trimmed: required, long enough to mean something, not longer than the column."""
-    value = (value or "").strip()
+    """A free-text field, trimmed: required, long enough to mean something, not longer than the column, free
+    of control characters."""
+    value = refuse_control_characters((value or "").strip(), label)
     if required and not value:
         raise ValidationError(label, f"请填写{label}。")
     if value and len(value) < min_len:

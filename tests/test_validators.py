@@ -11,6 +11,7 @@ from models.validators import (
     CreditCodeResult,
     ResidentId,
     check_credit_code,
+    clean_text,
     credit_code_check_char,
     mask_id_number,
     normalise_phone,
@@ -460,3 +461,24 @@ def test_property_mask_never_reveals_more_than_ten(number):
 @given(value=st.text(max_size=40))
 def test_property_mask_keeps_stripped_length(value):
     assert len(mask_id_number(value)) == len(value.strip())
+
+
+@pytest.mark.parametrize("pasted", ["张三\x00", "打通村\x003组", "a\x07b", "备\x1b[0m注", "x\x7fy"])
+def test_a_text_field_refuses_control_characters_naming_the_field(pasted):
+    with pytest.raises(ValidationError, match="看不见的控制字符") as err:
+        clean_text(pasted, "邮寄地址", 200)
+    assert err.value.field == "邮寄地址"
+
+
+def test_tabs_and_line_breaks_stay_in_a_text_field():
+    assert clean_text(" 第一行\n第二行\t末尾\r\n完 ", "备注", 100) == "第一行\n第二行\t末尾\r\n完"
+
+
+@given(value=st.text(max_size=60))
+def test_property_a_text_field_is_kept_exactly_or_refused(value):
+    try:
+        kept = clean_text(value, "备注", 100)
+    except ValidationError as exc:
+        assert exc.field == "备注"
+    else:
+        assert kept == value.strip() and "\x00" not in kept
