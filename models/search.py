@@ -30,7 +30,9 @@ from models.numbering import WHOLE_NUMBER_RE
 
 FULL_ID_PERMISSION = "people.full_id"
 RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
-_JUNK = re.compile(r'[\s"]+')  # inside a quoted FTS5 phrase only the quote itself is special
+# inside a quoted FTS5 phrase only the quote itself is special; control characters (pasted along with the
+# text) are never in an index, and PostgreSQL refuses NUL in a parameter outright
+_JUNK = re.compile(r'[\s"\x00-\x1f\x7f]+')
 
 
 def spaced(text: str) -> str:

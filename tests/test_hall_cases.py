@@ -539,6 +539,13 @@ def test_any_typed_text_is_stored_exactly_or_refused_by_field(clerk, applicant, 
         assert 0 < payment.amount_cents <= cases.MAX_FEE_CENTS
 
 
+def test_control_characters_pasted_into_the_search_box_are_ignored(clerk, applicant):
+    case = accept(clerk, applicant)
+    assert [c.id for c in cases.list_cases(clerk, CaseFilter(text="张\x00三\x1b"))] == [case.id]
+    assert cases.count_cases(clerk, CaseFilter(text="\x00张三")) == 1
+    with pytest.raises(ValidationError):
+        cases.list_cases(clerk, CaseFilter(text="\x00\x07"))
+
 def test_search_pages_follow_each_other_newest_first(clerk, applicant):
     made = [accept(clerk, applicant) for _ in range(5)]
     first = cases.list_cases(clerk, CaseFilter(text="张"), limit=2)
