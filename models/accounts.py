@@ -161,12 +161,12 @@ def check_password_strength(password: str, field: str = "密码") -> None:
 # --- validation ------------------------------------------------------------------------------
 
 def clean_user_fields(username: str, display_name: str, roles, phone: str) -> dict:
-    from models.validators import normalise_phone
+    from models.validators import normalise_phone, refuse_control_characters
 
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
         raise ValidationError("用户名", "需为2到32位字母、数字或 _ . -（建议用姓名拼音，如 zhangsan）。")
-    display_name = (display_name or "").strip()
+    display_name = refuse_control_characters((display_name or "").strip(), "姓名")
     if not display_name:
         raise ValidationError("姓名", "不能为空。")
     if len(display_name) > 32:

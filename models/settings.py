@@ -5,7 +5,7 @@ import peewee as pw
 from models import audit
 from models.db import BaseModel, db
 from models.errors import ValidationError
-from models.validators import normalise_phone, validate_post_code
+from models.validators import normalise_phone, refuse_control_characters, validate_post_code
 
 RECEIPT_FORMATS = {
     "A4": "A4 纵向",
@@ -74,8 +74,8 @@ def clean(values: dict[str, str]) -> dict[str, str]:
     for key, raw in values.items():
         if key not in DEFAULTS:
             raise KeyError(key)
-        value = (raw or "").strip()
         label = LABELS[key]
+        value = refuse_control_characters((raw or "").strip(), label)
         if key in ("town_name", "post_name"):
             if not value:
                 raise ValidationError(label, "不能为空。")
@@ -137,7 +137,7 @@ def window_of(username: str) -> str:
 
 def set_window(actor, name: str) -> str:
     """The actor says which window they sit at (their own setting: no administrator needed)."""
-    name = (name or "").strip()
+    name = refuse_control_characters((name or "").strip(), WINDOW_LABEL)
     if len(name) > 20:
         raise ValidationError(WINDOW_LABEL, "窗口名称不能超过20个字，如“3号窗口”。")
     before = window_of(actor.username)

@@ -412,3 +412,15 @@ def test_only_admins_create_users_for_a_village_post(admin, make_user):
     with pytest.raises(PermissionDenied):
         accounts.create_user(clerk, "wangge3", "网格员张三", ["grid"], USER_PASSWORD, post="DT01")
     assert accounts.get_user("wangge3") is None
+
+
+def test_pasted_control_characters_are_refused_in_a_name_and_in_the_settings(admin):
+    with pytest.raises(ValidationError, match="控制字符") as err:
+        accounts.create_user(admin, "lisi", "李\x00四", ["window"], USER_PASSWORD)
+    assert err.value.field == "姓名"
+    assert accounts.get_user("lisi") is None
+    with pytest.raises(ValidationError, match="控制字符") as err:
+        settings.clean({"post_name": "打通镇\x1b便民服务中心"})
+    assert err.value.field == settings.LABELS["post_name"]
+    with pytest.raises(ValidationError, match="控制字符"):
+        settings.set_window(admin, "3号\x00窗口")

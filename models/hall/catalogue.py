@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 from models.errors import ValidationError
 from models.paths import resource_path
+from models.validators import refuse_control_characters
 
 __all__ = [
     "CATALOGUE_VERSION",
@@ -208,7 +209,7 @@ def _text(entry: dict, key: str, who: str, *, required: bool) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(label, f"{who}的{label}应为文字")
-    value = value.strip()
+    value = refuse_control_characters(value.strip(), label)
     if required and not value:
         raise ValidationError(label, f"{who}的{label}为空")
     return value
