@@ -815,8 +815,8 @@ class Importer:
         """PostgreSQL: the tables this import filled analysed at once. The server plans each statement from a
         table's statistics, which its autovacuum takes again only some time after a big write; until then the
         next import's uid lookups (a few hundred uids at a time) on a table it still believes nearly empty read
-        the whole table each time: 75 s for 115,000 records found unchanged, measured in bench/bench_sync.py,
-        against 2 s with fresh statistics. ANALYZE runs inside this transaction and counts its own new rows.
+        the whole table each time: 75 s for 115,239 records found unchanged, measured in bench/bench_sync.py,
+        against 4 s with fresh statistics. ANALYZE runs inside this transaction and counts its own new rows.
         SQLite needs nothing: it plans these lookups by the uid indexes without statistics."""
         if not is_server():
             return
