@@ -236,14 +236,22 @@ def create_user(actor: User, username: str, display_name: str, roles, password: 
         known = dict(post_choices())
         if post not in known:
             raise ValidationError("所属站点", f"“{post}”不是本站点，也不是已登记的村便民服务站。可选：{'、'.join(known.values())}。")
-    with db.atomic():
+
+    def refuse_taken():
         if User.select().where(User.username == fields["username"]).exists():
             raise ValidationError("用户名", f"“{fields['username']}”已被使用，请换一个。")
-        user = User.create(post=post, created_by=actor.username,
-                           password_hash=hash_password(password), must_change_password=True, **fields)
-        where = "" if post == own else f"，所属站点 {known[post]}"
-        audit.log(actor.username, "create",
-                  f"新建用户 {user.username}（{user.display_name}，{user.role_names}{where}）", user)
+
+    try:
+        with db.atomic():
+            refuse_taken()
+            user = User.create(post=post, created_by=actor.username,
+                               password_hash=hash_password(password), must_change_password=True, **fields)
+            where = "" if post == own else f"，所属站点 {known[post]}"
+            audit.log(actor.username, "create",
+                      f"新建用户 {user.username}（{user.display_name}，{user.role_names}{where}）", user)
+    except pw.IntegrityError:
+        refuse_taken()       # another window created the same name meanwhile (the server's unique index said so)
+        raise
     return user
 
 

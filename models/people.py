@@ -4,6 +4,7 @@ A person is identified by ID type + number; a resident ID (居民身份证) fixe
 ID numbers leave this module masked unless the actor may see them in full.
 """
 
+from contextlib import contextmanager
 from datetime import date
 
 import peewee as pw
@@ -148,7 +149,8 @@ def save_person(actor: User, data: dict, person: Person | None = None) -> Person
     """Register a new person or change one. Refuses a second live record with the same document."""
     require(actor, "people.edit")
     fields = clean_person(data, person)
-    with db.atomic():
+
+    def refuse_twin():
         if fields["id_number"]:
             twin = find_person_by_id(fields["id_number"], fields["id_type"])
             if twin is not None and (person is None or twin.id != person.id):
@@ -156,26 +158,47 @@ def save_person(actor: User, data: dict, person: Person | None = None) -> Person
                     "身份证号" if fields["id_type"] == RESIDENT_ID else "证件号码",
                     f"该证件已登记为“{twin.name}”{('（' + twin.village + '）') if twin.village else ''}，请直接选用已有记录。",
                 )
-        if person is None:
-            person = records.create(actor, Person, f"登记人员 {fields['name']}", **fields)
-        else:
-            records.update(actor, person, fields, f"修改人员 {person.name}", PERSON_LABELS)
+
+    with _twin_refused(refuse_twin):
+        with db.atomic():
+            refuse_twin()
+            if person is None:
+                person = records.create(actor, Person, f"登记人员 {fields['name']}", **fields)
+            else:
+                records.update(actor, person, fields, f"修改人员 {person.name}", PERSON_LABELS)
     return person
 
 
 def save_organisation(actor: User, data: dict, org: Organisation | None = None) -> tuple[Organisation, str | None]:
     require(actor, "people.edit")
     fields, warning = clean_organisation(data)
-    with db.atomic():
+
+    def refuse_twin():
         if fields["credit_code"]:
             twin = Organisation.live().where(Organisation.credit_code == fields["credit_code"]).first()
             if twin is not None and (org is None or twin.id != org.id):
                 raise ValidationError("统一社会信用代码", f"该代码已登记为“{twin.name}”，请直接选用已有记录。")
-        if org is None:
-            org = records.create(actor, Organisation, f"登记单位 {fields['name']}", **fields)
-        else:
-            records.update(actor, org, fields, f"修改单位 {org.name}", ORGANISATION_LABELS)
+
+    with _twin_refused(refuse_twin):
+        with db.atomic():
+            refuse_twin()
+            if org is None:
+                org = records.create(actor, Organisation, f"登记单位 {fields['name']}", **fields)
+            else:
+                records.update(actor, org, fields, f"修改单位 {org.name}", ORGANISATION_LABELS)
     return org, warning
+
+
+@contextmanager
+def _twin_refused(refuse_twin):
+    """Another window registered the same document between this one's check and its write (on the town
+    hall's server each window writes on its own connection): the unique index refuses the write, the
+    transaction is rolled back, and the check, made again, names the record that got there first."""
+    try:
+        yield
+    except pw.IntegrityError:
+        refuse_twin()
+        raise
 
 
 def soft_delete(actor: User, record: Person | Organisation) -> None:

@@ -424,3 +424,26 @@ def test_pasted_control_characters_are_refused_in_a_name_and_in_the_settings(adm
     assert err.value.field == settings.LABELS["post_name"]
     with pytest.raises(ValidationError, match="控制字符"):
         settings.set_window(admin, "3号\x00窗口")
+
+
+@pytest.mark.server_only
+def test_the_same_user_name_created_at_two_windows_at_once_is_refused_by_name(admin, monkeypatch):
+    import threading
+
+    from models.db import on_own_connection
+
+    real_hash = accounts.hash_password
+
+    def meanwhile(password):      # after this window's check, another window creates the same name
+        other = threading.Thread(target=lambda: on_own_connection(
+            lambda: accounts.create_user(admin, "lisi", "李四", ["window"], USER_PASSWORD)))
+        monkeypatch.setattr(accounts, "hash_password", real_hash)
+        other.start()
+        other.join(30)
+        return real_hash(password)
+
+    monkeypatch.setattr(accounts, "hash_password", meanwhile)
+    with pytest.raises(ValidationError, match="“lisi”已被使用") as err:
+        accounts.create_user(admin, "lisi", "李思", ["mediator"], USER_PASSWORD)
+    assert err.value.field == "用户名"
+    assert [u.display_name for u in User.select().where(User.username == "lisi")] == ["李四"]

@@ -64,6 +64,24 @@ def test_duplicate_id_is_refused_naming_existing_person(window):
     assert Person.select().count() == 1
 
 
+
+def test_the_same_person_registered_at_two_windows_at_once_is_refused_naming_the_first(window, monkeypatch):
+    # on the town hall's server the second window's check can run before the first window's record is
+    # committed: the unique index then refuses the write, and the check made again names the record
+    people.save_person(window, {"name": "张三", "id_number": ID, "village": "新田村"})
+    real_find = people.find_person_by_id
+    calls = []
+
+    def not_yet_committed(*args, **kwargs):
+        calls.append(args)
+        return None if len(calls) == 1 else real_find(*args, **kwargs)
+
+    monkeypatch.setattr(people, "find_person_by_id", not_yet_committed)
+    with pytest.raises(ValidationError) as info:
+        people.save_person(window, {"name": "张叁", "id_number": ID})
+    assert info.value.field == "身份证号" and "该证件已登记为“张三”（新田村）" in str(info.value)
+    assert len(calls) == 2 and Person.select().count() == 1
+
 def test_editing_a_person_keeps_its_own_id(window):
     person = people.save_person(window, {"name": "张三", "id_number": ID})
     people.save_person(window, {"name": "张三丰", "id_number": ID}, person=person)
