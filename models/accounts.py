@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import peewee as pw
 
 from models import audit, settings
-from models.db import Record, db, to_local, utcnow
+from models.db import Record, db, locked, to_local, utcnow
 from models.errors import LoginFailed, PermissionDenied, ValidationError
 
 ROLES = {
@@ -184,11 +184,12 @@ def clean_user_fields(username: str, display_name: str, roles, phone: str) -> di
     return {"username": username, "display_name": display_name, "roles": ordered, "phone": phone}
 
 
-def _active_admins(exclude: User | None = None):
-    query = User.live().where(User.active == True, User.roles.contains("admin"))  # noqa: E712
-    if exclude is not None:
-        query = query.where(User.id != exclude.id)
-    return query.count()
+def _active_admins(exclude: User | None = None) -> int:
+    """How many active administrators there are (but ``exclude``). Inside a transaction their rows stay locked
+    (``locked``) until it ends: two windows cannot each take away the other's administrator role and leave none."""
+    query = User.live().select(User.id).where(User.active == True, User.roles.contains("admin"))  # noqa: E712
+    # every one locked, ``exclude`` too: windows taking the role from two different admins wait for each other
+    return sum(1 for (i,) in locked(query).tuples() if exclude is None or i != exclude.id)
 
 
 def get_user(username: str) -> User | None:
