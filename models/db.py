@@ -185,6 +185,19 @@ def check_server_database(database: pw.PostgresqlDatabase, where: str) -> None:
             "CREATE DATABASE … ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0。")
 
 
+def busy_problem(exc: BaseException) -> DatabaseProblem | None:
+    """The database's own "I waited and gave up" — another window held what this step needed longer than the
+    wait allowed (SQLite's busy timeout, the server's lock_timeout; both 15 s) — as the message a person can
+    act on; None for any other error. Nothing of the step was written: its transaction was rolled back."""
+    if not isinstance(exc, (pw.OperationalError, sqlite3.OperationalError)):
+        return None
+    text = str(exc).lower()
+    if "database is locked" in text or "lock timeout" in text or "canceling statement due to lock" in text:
+        return DatabaseProblem("数据库正被其他窗口占用（例如另一个窗口正在导入数据包），等了 15 秒仍未轮到。"
+                               "刚才的操作没有完成，也没有保存任何内容：请稍后再做一次。")
+    return None
+
+
 def translate_server_error(exc: Exception, where: str) -> DatabaseProblem:
     """What a person can do about a server that cannot be reached or refuses us, in Chinese."""
     text = str(exc).lower()

@@ -257,6 +257,36 @@ def test_two_windows_completing_one_case_at_once_complete_it_once(clerk, applica
     assert [e.action for e in cases.events(case)] == ["受理", "送后台办理", "办结"]
     assert ServiceCase.get_by_id(case.id).result_ref == "文书一"
 
+
+def test_a_step_kept_waiting_too_long_by_another_window_is_told_the_database_is_busy(clerk, applicant, db_path):
+    import sqlite3
+
+    import psycopg
+
+    from models.db import busy_problem, db, is_server
+    from models.errors import DatabaseProblem
+
+    case = cases.send_to_back_office(clerk, accept(clerk, applicant), now=AT + timedelta(hours=1))
+    # the other window: holds the case (the server) or the file's write lock (SQLite) and does not let go
+    if is_server():
+        other = psycopg.connect(str(db_path))
+        other.execute("SELECT id FROM service_case WHERE id = %s FOR UPDATE", (case.id,))
+        db.execute_sql("SET lock_timeout = 200")
+    else:
+        other = sqlite3.connect(str(db_path))
+        other.execute("BEGIN IMMEDIATE")
+        db.execute_sql("PRAGMA busy_timeout = 200")
+    try:
+        with pytest.raises(Exception) as caught:
+            cases.complete(clerk, case, "准予", "文书一")
+    finally:
+        other.rollback()
+        other.close()
+    problem = busy_problem(caught.value)
+    assert isinstance(problem, DatabaseProblem) and "正被其他窗口占用" in problem.message
+    assert busy_problem(ValueError("database is locked")) is None
+    assert ServiceCase.get_by_id(case.id).status == PROCESSING and len(cases.events(case)) == 2
+
 REFUSED_STEPS = [
     # (how to get there, the step that must be refused)
     ("correction", "send"), ("correction", "complete"), ("correction", "deliver"),

@@ -66,3 +66,23 @@ def test_qt_standard_buttons_speak_chinese():
     create_application()
     assert QCoreApplication.translate("QPlatformTheme", "&Yes") == "是(&Y)"
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+
+
+def test_a_database_busy_error_is_shown_as_a_plain_warning_not_a_program_error(qtbot, monkeypatch, messages):
+    import sqlite3
+
+    from ui.common import show_problem
+    from ui.errors import install_excepthook
+
+    create_application()
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_excepthook()
+    critical = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: critical.append(self.text()) or 0)
+    show_problem(None, sqlite3.OperationalError("database is locked"))
+    try:
+        raise sqlite3.OperationalError("database is locked")
+    except sqlite3.OperationalError:
+        sys.excepthook(*sys.exc_info())
+    assert not critical
+    assert len(messages) == 2 and all(kind == "warn" and "正被其他窗口占用" in text for kind, _t, text in messages)

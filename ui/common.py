@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget,
 )
 
-from models.db import on_own_connection, to_local
+from models.db import busy_problem, on_own_connection, to_local
 from models.errors import TownDeskError, ValidationError
 
 log = logging.getLogger("towndesk.ui")
@@ -154,6 +154,7 @@ def local_time(value: datetime | None, empty: str = "", fmt: str = "%Y-%m-%d %H:
 
 def show_problem(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
     """A TownDeskError is the user's to fix: show its message. Anything else is a bug: log and say so."""
+    exc = busy_problem(exc) or exc
     if isinstance(exc, TownDeskError):
         QMessageBox.warning(parent, title or QCoreApplication.translate("common", "无法完成"), exc.message)
     else:

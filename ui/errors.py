@@ -45,8 +45,10 @@ def install_excepthook() -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
+        from models.db import busy_problem
         from models.errors import TownDeskError
 
+        exc = busy_problem(exc) or exc
         if isinstance(exc, TownDeskError):
             from PySide6.QtWidgets import QApplication, QMessageBox
 
