@@ -255,6 +255,7 @@ def test_unlock_button(qtbot, open_page, admin, make_user):
 
 # --- 备份与恢复 ---------------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only
 def test_manual_backup_then_restore_brings_data_back(qtbot, open_page, admin, db_path, monkeypatch):
     questions = []
     monkeypatch.setattr(QMessageBox, "question",
@@ -294,6 +295,7 @@ def test_manual_backup_then_restore_brings_data_back(qtbot, open_page, admin, db
     assert settings.get_all()["district"] == "綦江区新城"
 
 
+@pytest.mark.sqlite_only
 def test_backup_elsewhere_adds_db_suffix_and_audits(qtbot, open_page, admin, monkeypatch, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()
@@ -310,6 +312,7 @@ def test_backup_elsewhere_adds_db_suffix_and_audits(qtbot, open_page, admin, mon
     assert tab.selected_backup() is None  # not in the backups folder, so not in the list
 
 
+@pytest.mark.sqlite_only
 def test_failed_restore_reopens_database_then_reports(qtbot, open_page, admin, monkeypatch, tmp_path):
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
     reported = []
@@ -333,6 +336,7 @@ def test_failed_restore_reopens_database_then_reports(qtbot, open_page, admin, m
     assert settings.get_all()["town_name"] == "打通镇"
 
 
+@pytest.mark.sqlite_only
 def test_restore_cancelled_changes_nothing(qtbot, open_page, admin, db_path, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.No))
     backup.automatic_backup(db_path)
