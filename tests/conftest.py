@@ -28,7 +28,7 @@ USER_PASSWORD = "Staff2022x"
 
 _COLLECTOR = []
 
-# The data-layer tests run twice in CI: on SQLite files, and with TOWNDESK_TEST_POSTGRES set to a server URL
+# The tests (the GUI ones included) run twice in CI: on SQLite files, and with TOWNDESK_TEST_POSTGRES set to a server URL
 # (a role that may create databases) on PostgreSQL, each test on a database of its own. Tests of what only a
 # file has (backups, PRAGMAs, the released fixture files) are marked sqlite_only.
 SERVER = os.environ.get("TOWNDESK_TEST_POSTGRES", "")

@@ -159,6 +159,7 @@ def test_role_sees_only_its_areas_and_idle_lock_hides_data(qtbot, make_user, db_
     window.idle.stop()
 
 
+@pytest.mark.sqlite_only
 def test_damaged_database_offers_the_newest_backup(qtbot, admin, db_path, monkeypatch):
     accounts.create_user(admin, "lixy", "李秀英", ["window"], "Staff2022x")
     backup.automatic_backup(db_path)
