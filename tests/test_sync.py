@@ -688,6 +688,62 @@ def test_a_record_changed_on_both_sides_is_a_conflict_until_the_admin_decides(pa
     assert export(pair.post_admin, pair.post, tmp_path / "p3.tdsync").counts == {}
 
 
+
+def test_two_admins_deciding_one_conflict_at_once_decide_it_once(pair, tmp_path, monkeypatch):
+    import importlib
+    import time
+
+    conflicts_module = importlib.import_module("models.sync.conflicts")    # the package's name is the function
+    uid = shared_person(pair, tmp_path)
+    change_phone(pair.hall_admin, pair.hall, uid, "13911110000")          # the hall, first
+    change_phone(pair.post_admin, pair.post, uid, "13822220000")          # the post, later
+    export(pair.post_admin, pair.post, tmp_path / "p.tdsync")
+    assert import_(pair.hall_admin, pair.hall, tmp_path / "p.tdsync").conflicts == 1
+    paused, release = threading.Event(), threading.Event()
+    real_seen = conflicts_module._upsert_seen
+
+    def upsert_seen(*args, **kwargs):      # the first admin stops after the checks, the decision not yet saved
+        if threading.current_thread().name == "first":
+            paused.set()
+            assert release.wait(60)
+        return real_seen(*args, **kwargs)
+
+    monkeypatch.setattr(conflicts_module, "_upsert_seen", upsert_seen)
+    outcome = {}
+    with at(pair.hall):
+        [conflict] = sync.conflicts(pair.hall_admin)
+
+        def admin_window(keep):
+            name = threading.current_thread().name
+            try:
+                outcome[name] = on_own_connection(lambda: sync.resolve(pair.hall_admin, conflict.id, keep))
+            except Exception as exc:           # noqa: BLE001 - the test reads what each window met
+                outcome[name] = exc
+
+        first = threading.Thread(target=admin_window, args=("incoming",), name="first")
+        first.start()
+        assert paused.wait(60)
+        second = threading.Thread(target=admin_window, args=("local",), name="second")
+        second.start()
+        if SERVER:         # release the first once the second waits for the conflict's lock
+            waiting = 0
+            for _ in range(100):
+                (waiting,) = db.execute_sql("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                            "current_database() AND wait_event_type = 'Lock'").fetchone()
+                if waiting or not second.is_alive():
+                    break
+                time.sleep(0.05)
+            assert waiting == 1
+        else:
+            time.sleep(0.3)
+        release.set()
+        first.join(60)
+        second.join(60)
+        assert outcome["first"].resolution == "incoming"
+        assert isinstance(outcome["second"], ValidationError) and "已经处理过" in str(outcome["second"])
+        assert AuditEntry.select().where(AuditEntry.action == "sync_resolve").count() == 1
+    assert phone_at(pair.hall, uid) == "13822220000"
+
 def test_a_conflict_decided_on_one_side_closes_the_other_side_s_on_the_next_exchange(pair, tmp_path):
     uid = shared_person(pair, tmp_path)
     change_phone(pair.post_admin, pair.post, uid, "13822220000")

@@ -9,7 +9,7 @@ import peewee as pw
 
 from models import audit
 from models.accounts import require
-from models.db import db, utcnow
+from models.db import db, locked, utcnow
 from models.errors import ValidationError
 from models.sync import catalog
 from models.sync.bundle import BundleRefused
@@ -34,7 +34,8 @@ def resolve(actor, conflict_id: int, keep: str) -> SyncConflict:
     if keep not in (KEEP_LOCAL, KEEP_INCOMING):
         raise ValidationError("处理方式", "请选择“保留本地版本”或“采用对方版本”。")
     with db.atomic():
-        conflict = SyncConflict.get_or_none(SyncConflict.id == conflict_id)
+        # locked: two admins deciding the same conflict at once take turns, and the second is told it is decided
+        conflict = locked(SyncConflict.select().where(SyncConflict.id == conflict_id)).first()
         if conflict is None:
             raise ValidationError("冲突", "没有这条冲突记录。")
         if conflict.resolved_at is not None:
