@@ -185,14 +185,19 @@ def check_server_database(database: pw.PostgresqlDatabase, where: str) -> None:
             "CREATE DATABASE … ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0。")
 
 
+def _gave_up_waiting(exc: BaseException) -> bool:
+    """SQLite's busy timeout or the server's lock_timeout ran out."""
+    text = str(exc).lower()
+    return "database is locked" in text or "lock timeout" in text or "canceling statement due to lock" in text
+
+
 def busy_problem(exc: BaseException) -> DatabaseProblem | None:
     """The database's own "I waited and gave up" — another window held what this step needed longer than the
     wait allowed (SQLite's busy timeout, the server's lock_timeout; both 15 s) — as the message a person can
     act on; None for any other error. Nothing of the step was written: its transaction was rolled back."""
     if not isinstance(exc, (pw.OperationalError, sqlite3.OperationalError)):
         return None
-    text = str(exc).lower()
-    if "database is locked" in text or "lock timeout" in text or "canceling statement due to lock" in text:
+    if _gave_up_waiting(exc):
         return DatabaseProblem("数据库正被其他窗口占用（例如另一个窗口正在导入数据包），等了 15 秒仍未轮到。"
                                "刚才的操作没有完成，也没有保存任何内容：请稍后再做一次。")
     return None
@@ -213,7 +218,7 @@ def translate_server_error(exc: Exception, where: str) -> DatabaseProblem:
         return DatabaseProblem(f"找不到数据库服务器 {where}：服务器名称不对，或本机连不上网络。请检查连接地址和网线。")
     if "timeout" in text or "could not connect" in text or "connection refused" in text or "connection failed" in text:
         return DatabaseProblem(f"连接不上数据库服务器 {where}。请检查网络和服务器是否开机，稍后再试。")
-    if "lock timeout" in text or "canceling statement due to lock" in text:
+    if _gave_up_waiting(exc):
         return DatabaseProblem(f"数据库 {where} 正被其他窗口占用，请稍后再试。")
     return DatabaseProblem(f"无法使用数据库服务器 {where}：{exc}")
 

@@ -4,7 +4,6 @@ A person is identified by ID type + number; a resident ID (居民身份证) fixe
 ID numbers leave this module masked unless the actor may see them in full.
 """
 
-from contextlib import contextmanager
 from datetime import date
 
 import peewee as pw
@@ -159,14 +158,7 @@ def save_person(actor: User, data: dict, person: Person | None = None) -> Person
                     f"该证件已登记为“{twin.name}”{('（' + twin.village + '）') if twin.village else ''}，请直接选用已有记录。",
                 )
 
-    with _twin_refused(refuse_twin):
-        with db.atomic():
-            refuse_twin()
-            if person is None:
-                person = records.create(actor, Person, f"登记人员 {fields['name']}", **fields)
-            else:
-                records.update(actor, person, fields, f"修改人员 {person.name}", PERSON_LABELS)
-    return person
+    return _save(actor, Person, person, fields, refuse_twin, f"登记人员 {fields['name']}", "修改人员", PERSON_LABELS)
 
 
 def save_organisation(actor: User, data: dict, org: Organisation | None = None) -> tuple[Organisation, str | None]:
@@ -179,23 +171,23 @@ def save_organisation(actor: User, data: dict, org: Organisation | None = None) 
             if twin is not None and (org is None or twin.id != org.id):
                 raise ValidationError("统一社会信用代码", f"该代码已登记为“{twin.name}”，请直接选用已有记录。")
 
-    with _twin_refused(refuse_twin):
-        with db.atomic():
-            refuse_twin()
-            if org is None:
-                org = records.create(actor, Organisation, f"登记单位 {fields['name']}", **fields)
-            else:
-                records.update(actor, org, fields, f"修改单位 {org.name}", ORGANISATION_LABELS)
-    return org, warning
+    saved = _save(actor, Organisation, org, fields, refuse_twin, f"登记单位 {fields['name']}", "修改单位",
+                  ORGANISATION_LABELS)
+    return saved, warning
 
 
-@contextmanager
-def _twin_refused(refuse_twin):
-    """Another window registered the same document between this one's check and its write (on the town
-    hall's server each window writes on its own connection): the unique index refuses the write, the
+def _save(actor: User, model, record, fields: dict, refuse_twin, created: str, changed: str, labels: dict):
+    """Create ``record`` (None) or change it, after ``refuse_twin()`` found no other live record with the same
+    document. Another window may register that document between this one's check and its write (on the town
+    hall's server each window writes on its own connection): the unique index then refuses the write, the
     transaction is rolled back, and the check, made again, names the record that got there first."""
     try:
-        yield
+        with db.atomic():
+            refuse_twin()
+            if record is None:
+                return records.create(actor, model, created, **fields)
+            records.update(actor, record, fields, f"{changed} {record.name}", labels)
+            return record
     except pw.IntegrityError:
         refuse_twin()
         raise

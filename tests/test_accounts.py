@@ -10,6 +10,7 @@ from models.audit import AuditEntry
 from models.db import close_database, db, utcnow
 from models.errors import LoginFailed, PermissionDenied, ValidationError
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD
+from tests.windows import Windows
 
 ID = "11010519491231002X"
 MASKED = "110105********002X"
@@ -450,50 +451,13 @@ def test_the_same_user_name_created_at_two_windows_at_once_is_refused_by_name(ad
 
 
 def test_two_windows_taking_the_admin_role_from_the_last_two_admins_at_once_leave_one(admin, monkeypatch):
-    import threading
-    import time
-
-    from models.db import db, is_server, on_own_connection
-
     second_admin = accounts.create_user(admin, "wangjl", "王经理", ["admin"], USER_PASSWORD)
-    paused, release = threading.Event(), threading.Event()
-    real_log = accounts.audit.log
-
-    def log(*args, **kwargs):       # the first window stops after its check, its change not yet committed
-        if threading.current_thread().name == "first":
-            paused.set()
-            assert release.wait(60)
-        return real_log(*args, **kwargs)
-
-    monkeypatch.setattr(accounts.audit, "log", log)
-    outcome = {}
-
-    def window(user):
-        name = threading.current_thread().name
-        try:
-            outcome[name] = on_own_connection(lambda: accounts.update_user(admin, user, user.display_name, ["window"]))
-        except Exception as exc:           # noqa: BLE001 - the test reads what each window met
-            outcome[name] = exc
-
-    first = threading.Thread(target=window, args=(second_admin,), name="first")
-    first.start()
-    assert paused.wait(60)
-    second = threading.Thread(target=window, args=(User.get_by_id(admin.id),), name="second")
-    second.start()
-    if is_server():          # release the first once the second waits for the administrators' rows
-        waiting = 0
-        for _ in range(100):
-            (waiting,) = db.execute_sql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                                        " AND wait_event_type = 'Lock'").fetchone()
-            if waiting or not second.is_alive():
-                break
-            time.sleep(0.05)
-        assert waiting == 1
-    else:
-        time.sleep(0.3)
-    release.set()
-    first.join(60)
-    second.join(60)
+    first_admin = User.get_by_id(admin.id)
+    windows = Windows()
+    windows.pause_first(monkeypatch, accounts.audit, "log")    # after the check, the change not yet committed
+    windows.race(lambda: accounts.update_user(admin, second_admin, second_admin.display_name, ["window"]),
+                 lambda: accounts.update_user(admin, first_admin, first_admin.display_name, ["window"]))
+    outcome = windows.outcome
     assert isinstance(outcome["first"], User)
     assert isinstance(outcome["second"], ValidationError) and "最后一个可用的管理员" in str(outcome["second"])
     assert [u.username for u in User.select().where(User.roles.contains("admin"))] == [admin.username]

@@ -18,6 +18,7 @@ from models.hall.tables import (
     ACCEPTED, CHECKED, COMPLETED, CORRECTION, DELIVERED, MISSING, PROCESSING, RECEIVED, REJECTED, WITHDRAWN,
     CaseEvent, ServiceCase,
 )
+from tests.windows import Windows
 
 AT = datetime(2022, 9, 30, 2, 0)          # Friday before the 2022 National Day week (UTC; local day the same)
 PENSION = "XZFW-002"                      # 城乡居民基本养老保险待遇申领 (承诺件, 10 working days)
@@ -209,49 +210,12 @@ def test_the_whole_life_of_a_case(clerk, applicant):
 def test_two_windows_completing_one_case_at_once_complete_it_once(clerk, applicant, monkeypatch):
     """On the town hall's server every window has its own connection: the case is locked while one completes
     it, and the other then finds it completed (on a SQLite file the write lock already does this)."""
-    import threading
-    import time
-
-    from models.db import db, is_server, on_own_connection
-
     case = cases.send_to_back_office(clerk, accept(clerk, applicant), now=AT + timedelta(hours=1))
-    paused, release = threading.Event(), threading.Event()
-    real_finish = cases._finish
-
-    def finish(*args, **kwargs):       # the first window stops after its checks, before writing
-        if threading.current_thread().name == "first":
-            paused.set()
-            assert release.wait(60)
-        return real_finish(*args, **kwargs)
-
-    monkeypatch.setattr(cases, "_finish", finish)
-    outcome = {}
-
-    def window(ref):
-        name = threading.current_thread().name
-        try:
-            outcome[name] = on_own_connection(lambda: cases.complete(clerk, case, "准予", ref))
-        except Exception as exc:           # noqa: BLE001 - the test reads what each window met
-            outcome[name] = exc
-
-    first = threading.Thread(target=window, args=("文书一",), name="first")
-    first.start()
-    assert paused.wait(60)
-    second = threading.Thread(target=window, args=("文书二",), name="second")
-    second.start()
-    if is_server():          # release the first once the second waits for the case's lock
-        for _ in range(200):
-            (waiting,) = db.execute_sql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                                        " AND wait_event_type = 'Lock'").fetchone()
-            if waiting:
-                break
-            time.sleep(0.05)
-        assert waiting == 1
-    else:
-        time.sleep(0.3)
-    release.set()
-    first.join(60)
-    second.join(60)
+    windows = Windows()
+    windows.pause_first(monkeypatch, cases, "_finish")       # after the checks, before writing
+    windows.race(lambda: cases.complete(clerk, case, "准予", "文书一"),
+                 lambda: cases.complete(clerk, case, "准予", "文书二"))
+    outcome = windows.outcome
     assert outcome["first"].status == COMPLETED and outcome["first"].result_ref == "文书一"
     assert isinstance(outcome["second"], ValidationError) and "当前状态为“已办结”" in str(outcome["second"])
     assert [e.action for e in cases.events(case)] == ["受理", "送后台办理", "办结"]

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 import main
 from models import accounts, codes, people, setup, sync
 from models.audit import AuditEntry
-from models.db import Record, close_database, db, on_own_connection, simulated_clock, sqlite_path
+from models.db import Record, close_database, db, simulated_clock, sqlite_path
 from models.errors import LoginFailed, PermissionDenied, ValidationError
 from models.hall import calendar as hall_calendar
 from models.hall import cases, matters
@@ -54,6 +54,7 @@ from models.stats import figures, periods
 from models.sync import catalog, exchange
 from models.sync.tables import SyncConflict, SyncExchange, SyncPeer, SyncSeen
 from tests.conftest import ADMIN_PASSWORD, SERVER, USER_PASSWORD
+from tests.windows import Windows
 
 HALL, POST = "DT00", "DT01"
 AT = datetime(2022, 9, 30, 2, 0)            # UTC; 10:00 local
@@ -691,7 +692,6 @@ def test_a_record_changed_on_both_sides_is_a_conflict_until_the_admin_decides(pa
 
 def test_two_admins_deciding_one_conflict_at_once_decide_it_once(pair, tmp_path, monkeypatch):
     import importlib
-    import time
 
     conflicts_module = importlib.import_module("models.sync.conflicts")    # the package's name is the function
     uid = shared_person(pair, tmp_path)
@@ -699,50 +699,18 @@ def test_two_admins_deciding_one_conflict_at_once_decide_it_once(pair, tmp_path,
     change_phone(pair.post_admin, pair.post, uid, "13822220000")          # the post, later
     export(pair.post_admin, pair.post, tmp_path / "p.tdsync")
     assert import_(pair.hall_admin, pair.hall, tmp_path / "p.tdsync").conflicts == 1
-    paused, release = threading.Event(), threading.Event()
-    real_seen = conflicts_module._upsert_seen
-
-    def upsert_seen(*args, **kwargs):      # the first admin stops after the checks, the decision not yet saved
-        if threading.current_thread().name == "first":
-            paused.set()
-            assert release.wait(60)
-        return real_seen(*args, **kwargs)
-
-    monkeypatch.setattr(conflicts_module, "_upsert_seen", upsert_seen)
-    outcome = {}
+    windows = Windows()
+    windows.pause_first(monkeypatch, conflicts_module, "_upsert_seen")   # after the checks, not yet saved
     with at(pair.hall):
         [conflict] = sync.conflicts(pair.hall_admin)
-
-        def admin_window(keep):
-            name = threading.current_thread().name
-            try:
-                outcome[name] = on_own_connection(lambda: sync.resolve(pair.hall_admin, conflict.id, keep))
-            except Exception as exc:           # noqa: BLE001 - the test reads what each window met
-                outcome[name] = exc
-
-        first = threading.Thread(target=admin_window, args=("incoming",), name="first")
-        first.start()
-        assert paused.wait(60)
-        second = threading.Thread(target=admin_window, args=("local",), name="second")
-        second.start()
-        if SERVER:         # release the first once the second waits for the conflict's lock
-            waiting = 0
-            for _ in range(100):
-                (waiting,) = db.execute_sql("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                                            "current_database() AND wait_event_type = 'Lock'").fetchone()
-                if waiting or not second.is_alive():
-                    break
-                time.sleep(0.05)
-            assert waiting == 1
-        else:
-            time.sleep(0.3)
-        release.set()
-        first.join(60)
-        second.join(60)
-        assert outcome["first"].resolution == "incoming"
-        assert isinstance(outcome["second"], ValidationError) and "已经处理过" in str(outcome["second"])
+        windows.race(lambda: sync.resolve(pair.hall_admin, conflict.id, "incoming"),
+                     lambda: sync.resolve(pair.hall_admin, conflict.id, "local"))
+        assert windows.outcome["first"].resolution == "incoming"
+        second = windows.outcome["second"]
+        assert isinstance(second, ValidationError) and "已经处理过" in str(second)
         assert AuditEntry.select().where(AuditEntry.action == "sync_resolve").count() == 1
     assert phone_at(pair.hall, uid) == "13822220000"
+
 
 def test_a_conflict_decided_on_one_side_closes_the_other_side_s_on_the_next_exchange(pair, tmp_path):
     uid = shared_person(pair, tmp_path)
@@ -847,42 +815,12 @@ def test_the_same_bundle_twice_changes_nothing_and_unchanged_data_makes_an_empty
     assert after[0] == before[0] and after[1]["seen"] == before[1]["seen"]
 
 
-class TwoWindows:
-    """Two windows of the hall importing the same file at once, each on its own connection (threads "first" and
-    "second"). The first stops inside its import's transaction, before writing anything, until ``release``
-    is set; ``results`` holds what each import returned or raised."""
-
-    def __init__(self, pair, path, monkeypatch):
-        self.pair, self.path = pair, path
-        self.started, self.release = threading.Event(), threading.Event()
-        self.results: dict = {}
-        real_run = exchange.Importer.run
-
-        def run(importer):
-            if threading.current_thread().name == "first":
-                self.started.set()
-                assert self.release.wait(60)
-            return real_run(importer)
-
-        monkeypatch.setattr(exchange.Importer, "run", run)
-
-    def _import(self):
-        try:
-            self.results[threading.current_thread().name] = sync.import_bundle(self.pair.hall_admin, self.path)
-        except Exception as exc:           # noqa: BLE001 - the test reads what each window met
-            self.results[threading.current_thread().name] = exc
-
-    def start(self, name: str) -> threading.Thread:
-        thread = threading.Thread(target=lambda: on_own_connection(self._import), name=name)
-        thread.start()
-        return thread
-
-
 def test_the_same_bundle_imported_at_two_windows_at_once_is_written_once(pair, tmp_path, monkeypatch):
     with at(pair.post):
         small_work(pair.post_admin)
     export(pair.post_admin, pair.post, tmp_path / "p1.tdsync")
-    windows = TwoWindows(pair, tmp_path / "p1.tdsync", monkeypatch)
+    windows = Windows()
+    windows.pause_first(monkeypatch, exchange.Importer, "run")     # inside the transaction, before writing
     real_check = exchange._check_replay
 
     def check_replay(peer, manifest):
@@ -891,15 +829,15 @@ def test_the_same_bundle_imported_at_two_windows_at_once_is_written_once(pair, t
             windows.release.set()     # the second has checked the file: the first goes on and commits
 
     monkeypatch.setattr(exchange, "_check_replay", check_replay)
+    importing = lambda: sync.import_bundle(pair.hall_admin, tmp_path / "p1.tdsync")  # noqa: E731
     with at(pair.hall):
-        first = windows.start("first")
-        assert windows.started.wait(60)
-        second = windows.start("second")
-        first.join(60)
-        second.join(60)
-        assert windows.results["first"].status == "done"
+        windows.start("first", importing)
+        assert windows.paused.wait(60)
+        windows.start("second", importing)
+        windows.join()
+        assert windows.outcome["first"].status == "done"
         # the second waited for the first, then found the file imported instead of writing it again
-        assert windows.results["second"].status == "already"
+        assert windows.outcome["second"].status == "already"
         assert ServiceCase.select().count() == 1
         assert sorted(r.status for r in sync.history(pair.hall_admin)) == ["already", "done"]
         assert SyncPeer.get(SyncPeer.code == POST).last_seq_in == 1
@@ -910,16 +848,17 @@ def test_an_import_kept_waiting_too_long_by_another_window_s_is_refused_with_the
     with at(pair.post):
         small_work(pair.post_admin)
     export(pair.post_admin, pair.post, tmp_path / "p1.tdsync")
-    windows = TwoWindows(pair, tmp_path / "p1.tdsync", monkeypatch)
+    windows = Windows()
+    windows.pause_first(monkeypatch, exchange.Importer, "run")
     monkeypatch.setattr(exchange, "EXCHANGE_WAIT", 1)
     with at(pair.hall):
-        first = windows.start("first")
-        assert windows.started.wait(60)
+        windows.start("first", lambda: sync.import_bundle(pair.hall_admin, tmp_path / "p1.tdsync"))
+        assert windows.paused.wait(60)
         with pytest.raises(sync.BundleRefused, match="另一个窗口正在导入或导出 DT01 的数据包，等了 1 秒仍未完成"):
             sync.import_bundle(pair.hall_admin, tmp_path / "p1.tdsync")
         windows.release.set()
-        first.join(60)
-        assert windows.results["first"].status == "done"
+        windows.join()
+        assert windows.outcome["first"].status == "done"
         assert ServiceCase.select().count() == 1
         assert sorted(r.status for r in sync.history(pair.hall_admin)) == ["done", "refused"]
 
@@ -930,35 +869,18 @@ def test_two_windows_exporting_to_one_post_at_once_never_send_two_bundles_under_
     from models.errors import TownDeskError
     from models.sync.bundle import BundleWriter
 
-    paused, release = threading.Event(), threading.Event()
-    real_finish = BundleWriter.finish
-
-    def finish(writer, manifest, key):
-        if threading.current_thread().name == "first":       # the first has read its records and numbered them
-            paused.set()
-            assert release.wait(60)
-        return real_finish(writer, manifest, key)
-
-    monkeypatch.setattr(BundleWriter, "finish", finish)
-    outcome = {}
-
-    def first_window():
-        try:
-            outcome["first"] = on_own_connection(lambda: sync.export_bundle(
-                pair.hall_admin, tmp_path / "first.tdsync", to=POST))
-        except Exception as exc:           # noqa: BLE001 - the test reads what the window met
-            outcome["first"] = exc
-
+    windows = Windows()
+    windows.pause_first(monkeypatch, BundleWriter, "finish")    # the first has read its records and numbered them
     with at(pair.hall):
-        first = threading.Thread(target=first_window, name="first")
-        first.start()
-        assert paused.wait(60)
+        windows.start("first", lambda: sync.export_bundle(pair.hall_admin, tmp_path / "first.tdsync", to=POST))
+        assert windows.paused.wait(60)
         second = sync.export_bundle(pair.hall_admin, tmp_path / "second.tdsync", to=POST)
-        release.set()
-        first.join(60)
+        windows.release.set()
+        windows.join()
+        first = windows.outcome["first"]
         assert second.seq == 1
-        assert isinstance(outcome["first"], TownDeskError) and not isinstance(outcome["first"], ValidationError)
-        assert "另一个窗口刚刚导出了给 DT01 的第1号数据包" in str(outcome["first"])
+        assert isinstance(first, TownDeskError) and not isinstance(first, ValidationError)
+        assert "另一个窗口刚刚导出了给 DT01 的第1号数据包" in str(first)
         assert not (tmp_path / "first.tdsync").exists()
         assert [(r.direction, r.seq, r.file_name) for r in sync.history(pair.hall_admin)] == [
             ("out", 1, "second.tdsync")]

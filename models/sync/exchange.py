@@ -52,7 +52,7 @@ import peewee as pw
 
 from models import __version__, audit, settings
 from models.accounts import require
-from models.db import JSONField, db, is_server, utcnow
+from models.db import JSONField, busy_problem, db, is_server, utcnow
 from models.errors import TownDeskError, ValidationError
 from models.sync import catalog
 from models.sync.bundle import BundleRefused, BundleWriter, Manifest, OpenedBundle
@@ -671,7 +671,7 @@ def _one_at_a_time(peer: SyncPeer) -> None:
     try:
         SyncPeer.select(SyncPeer.id).where(SyncPeer.id == peer.id).for_update().get()
     except pw.OperationalError as exc:
-        if "lock" not in str(exc).lower():
+        if busy_problem(exc) is None:
             raise
         raise BundleRefused(f"另一个窗口正在导入或导出 {peer.code} 的数据包，等了 {EXCHANGE_WAIT} 秒仍未完成："
                             "未写入任何数据，请稍后再试。") from None
